@@ -1,0 +1,110 @@
+# iotrace build. Outputs go under build/; `make V=1` shows the commands.
+#   make          build/iotrace
+#   make test     dependencies, build, unit and integration tests (as root)
+#   make demo     dependencies, build, trace the bundled demo server
+#   make deps     install the Debian packages (scripts/install-deps.sh)
+
+BUILD      ?= build
+CLANG      ?= clang
+BPFTOOL    ?= bpftool
+CXX        ?= g++
+CC         ?= gcc
+ARCH       := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+VERSION    := 0.1.0
+
+CXXFLAGS   ?= -O2 -g
+CXXFLAGS   += -std=c++20 -Wall -Wextra -MMD -MP -Ibpf -Isrc -I$(BUILD) -DIOTRACE_VERSION='"$(VERSION)"'
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -I$(BUILD) -Ibpf
+LDLIBS     := -lbpf -lelf -lz -lfmt
+TEST_LIBS  := -lgtest -lgtest_main -pthread
+
+ifeq ($(V),1)
+Q :=
+msg :=
+else
+Q := @
+msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
+endif
+
+# Everything under src/ but main.cpp goes into a static library the tests link too.
+LIB_SRCS   := $(shell find src -name '*.cpp' ! -name main.cpp | sort)
+LIB_OBJS   := $(LIB_SRCS:%.cpp=$(BUILD)/%.o)
+MAIN_OBJ   := $(BUILD)/src/main.o
+UNIT_SRCS  := $(sort $(wildcard tests/unit/*.cpp))
+UNIT_OBJS  := $(UNIT_SRCS:%.cpp=$(BUILD)/%.o)
+INTEG_SRCS := $(sort $(wildcard tests/integration/*.cpp))
+INTEG_OBJS := $(INTEG_SRCS:%.cpp=$(BUILD)/%.o)
+WORKLOADS  := $(patsubst tests/workloads/%.c,$(BUILD)/workloads/%,$(sort $(wildcard tests/workloads/*.c)))
+BPF_SRCS   := $(sort $(wildcard bpf/*.bpf.c))
+SKELS      := $(BPF_SRCS:bpf/%.bpf.c=$(BUILD)/%.skel.h)
+
+.DELETE_ON_ERROR:
+.SECONDARY:
+.PHONY: all deps test unit integration demo clean workloads
+
+all: $(BUILD)/iotrace
+
+deps:
+	$(Q)scripts/install-deps.sh
+
+$(BUILD)/vmlinux.h:
+	$(call msg,GEN,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > $@
+
+$(BUILD)/%.bpf.o: bpf/%.bpf.c bpf/iotrace.h $(BUILD)/vmlinux.h
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< > $@
+
+$(BUILD)/%.o: %.cpp | $(SKELS)
+	$(call msg,CXX,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CXX) $(CXXFLAGS) -c $< -o $@
+
+$(BUILD)/libiotrace.a: $(LIB_OBJS)
+	$(call msg,AR,$@)
+	$(Q)ar rcs $@ $^
+
+$(BUILD)/iotrace: $(MAIN_OBJ) $(BUILD)/libiotrace.a
+	$(call msg,LINK,$@)
+	$(Q)$(CXX) $(CXXFLAGS) $^ $(LDLIBS) -o $@
+
+$(BUILD)/unit_tests: $(UNIT_OBJS) $(BUILD)/libiotrace.a
+	$(call msg,LINK,$@)
+	$(Q)$(CXX) $(CXXFLAGS) $^ $(LDLIBS) $(TEST_LIBS) -o $@
+
+$(BUILD)/integration_tests: $(INTEG_OBJS) $(BUILD)/libiotrace.a
+	$(call msg,LINK,$@)
+	$(Q)$(CXX) $(CXXFLAGS) $^ $(LDLIBS) $(TEST_LIBS) -o $@
+
+# Workloads are static so that a traced launch (`iotrace -- wl ...`) sees no
+# dynamic loader reading libraries: their syscalls are exactly their code's.
+$(BUILD)/workloads/%: tests/workloads/%.c $(wildcard tests/workloads/*.h)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -O2 -g -Wall -Wextra -static -pthread $< -o $@
+
+workloads: $(WORKLOADS)
+
+unit: $(BUILD)/unit_tests
+	$(BUILD)/unit_tests
+
+integration: $(BUILD)/iotrace $(BUILD)/integration_tests $(WORKLOADS)
+	IOTRACE=$(BUILD)/iotrace WORKLOADS=$(BUILD)/workloads $(BUILD)/integration_tests
+
+test: deps
+	$(Q)$(MAKE) --no-print-directory unit
+	$(Q)$(MAKE) --no-print-directory integration
+
+demo: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)scripts/demo.sh
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

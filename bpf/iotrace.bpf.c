@@ -1,0 +1,942 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * iotrace kernel side: syscall tracepoints on the IO-model syscalls, counted
+ * per process in a per-CPU hash. Nothing goes to user space per call; the
+ * ring buffer carries only process lifecycle (fork/exec/exit of targets).
+ *
+ * At sys_enter a traced thread stores what it needs at sys_exit (start time,
+ * sizes read from the arguments) in task-local storage; at sys_exit the call
+ * is accounted in procs[tgid]. Only tracepoints are used: kprobes and
+ * fentry/fexit are not available everywhere, tracepoints are a stable ABI.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+
+#include "iotrace.h"
+
+#define EAGAIN 11
+#define EBADF 9
+#define EFAULT 14
+#define EINVAL 22
+#define EINTR 4
+#define ERESTARTNOHAND 514
+
+/* struct epoll_event is packed (12 bytes) on x86-64 only */
+#ifdef __TARGET_ARCH_x86
+#define EPOLL_EVENT_SIZE 12
+#else
+#define EPOLL_EVENT_SIZE 16
+#endif
+
+#define EPOLL_CTL_ADD 1
+#define EPOLL_CTL_MOD 3
+
+/* Loop bounds: past them the call is counted, its sizes are not (lost). */
+#define SELECT_CHUNK_BYTES 128   /* one FD_SETSIZE set */
+#define SELECT_MAX_CHUNKS 512    /* 524,288 fds */
+#define POLL_CHUNK 64            /* pollfds read at once */
+#define POLL_MAX_CHUNKS 4096     /* 262,144 entries */
+#define IOV_CHUNK 32
+#define IOV_MAX_CHUNKS 32        /* 1,024 = UIO_MAXIOV */
+#define MMSG_MAX 1024            /* UIO_MAXIOV, the kernel's own vlen cap */
+#define MMSG_SIZE 64             /* sizeof(struct mmsghdr) on 64-bit */
+#define MMSG_LEN_OFF 56          /* offsetof(struct mmsghdr, msg_len) */
+
+char LICENSE[] SEC("license") = "GPL";
+
+/* Set by user space between open and load. */
+const volatile __u32 self_tgid = 0;   /* iotrace itself: never traced */
+const volatile bool trace_all = false; /* every process, not just targets */
+
+/* tgid -> IOT_TARGET_* flags. User space adds the -p/-- targets; the fork
+ * handler adds children of followed targets. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u32);
+	__type(value, __u32);
+} targets SEC(".maps");
+
+/* tgid -> counters. Per-CPU so the hot path adds without atomics; entries
+ * are created on a process's first traced call and removed by user space
+ * once the process has exited and been read. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, 8192);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, __u32);
+	__type(value, struct iot_proc);
+} procs SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, IOT_LOST_NR);
+	__type(key, __u32);
+	__type(value, __u64);
+} lost SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 256 * 1024);
+} events SEC(".maps");
+
+/* What sys_exit needs from sys_enter, per thread. */
+struct inflight {
+	__u64 ts;      /* 0: nothing in flight */
+	__u32 sys;     /* enum iot_sys of the call in flight */
+	__u32 nsets;   /* select: non-NULL sets */
+	__u64 nfds;    /* select/poll: nfds; epoll_ctl: op; mmsg: vlen */
+	__u64 watched; /* waits: fds asked about */
+	__u64 asked;   /* receives: bytes asked for */
+	__u64 ptr;     /* recvmmsg/sendmmsg: the mmsghdr vector */
+	__u32 bad_read; /* a size could not be read: don't add watched/asked */
+	__u32 pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct inflight);
+} inflight SEC(".maps");
+
+/* Scratch for user-memory chunks, too big for the 512-byte stack. */
+struct scratch {
+	__u64 w[POLL_CHUNK];
+};
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct scratch);
+} scratch SEC(".maps");
+
+/* Template for a new procs entry (a map update needs a value pointer). */
+static const struct iot_proc zero_proc;
+
+static __always_inline void count_lost(__u32 reason)
+{
+	__u64 *v = bpf_map_lookup_elem(&lost, &reason);
+	if (v)
+		*v += 1;
+}
+
+static __always_inline __u32 log2_slot(__u64 v)
+{
+	__u32 r = 0, shift;
+
+	shift = (v > 0xFFFFFFFF) << 5; v >>= shift; r = shift;
+	shift = (v > 0xFFFF) << 4; v >>= shift; r |= shift;
+	shift = (v > 0xFF) << 3; v >>= shift; r |= shift;
+	shift = (v > 0xF) << 2; v >>= shift; r |= shift;
+	shift = (v > 0x3) << 1; v >>= shift; r |= shift;
+	r |= (v >> 1);
+	return r < IOT_HIST_SLOTS ? r : IOT_HIST_SLOTS - 1;
+}
+
+/* ---------------------------------------------------------------- enter */
+
+static __always_inline struct inflight *enter(__u32 sys)
+{
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	struct inflight *f;
+
+	if (trace_all) {
+		if (tgid == self_tgid)
+			return NULL;
+	} else if (!bpf_map_lookup_elem(&targets, &tgid)) {
+		return NULL;
+	}
+	f = bpf_task_storage_get(&inflight, bpf_get_current_task_btf(), 0,
+				 BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!f) {
+		count_lost(IOT_LOST_TASK_STORAGE);
+		return NULL;
+	}
+	f->sys = sys;
+	f->bad_read = 0;
+	return f;
+}
+
+/* The clock starts last, so the probe's own reads are not billed to the call. */
+static __always_inline void enter_done(struct inflight *f)
+{
+	f->ts = bpf_ktime_get_ns();
+}
+
+/* select/pselect6: count the bits below nfds in one input set. */
+struct setcount_ctx {
+	__u64 uptr;
+	__u64 nbytes; /* FDS_BYTES(nfds) */
+	__u64 nfds;
+	__u64 bits;
+	__u32 failed;
+};
+
+static long setcount_chunk(__u32 i, struct setcount_ctx *c)
+{
+	__u32 zero = 0;
+	struct scratch *s = bpf_map_lookup_elem(&scratch, &zero);
+	__u64 off = (__u64)i * SELECT_CHUNK_BYTES, len, first_bit;
+
+	if (!s || off >= c->nbytes)
+		return 1;
+	len = c->nbytes - off;
+	if (len > SELECT_CHUNK_BYTES)
+		len = SELECT_CHUNK_BYTES;
+	/* len is a multiple of 8 in 8..128 */
+	if (bpf_probe_read_user(s->w, len & 0xf8, (void *)(c->uptr + off))) {
+		c->failed = 1;
+		return 1;
+	}
+	first_bit = off * 8;
+	for (__u32 k = 0; k < SELECT_CHUNK_BYTES / 8; k++) {
+		__u64 w, bit0 = first_bit + (__u64)k * 64;
+
+		if (k * 8 >= len)
+			break;
+		w = s->w[k];
+		if (bit0 + 64 > c->nfds) { /* the last word: bits past nfds are ignored */
+			__u64 keep = c->nfds - bit0;
+			w &= keep >= 64 ? ~0ULL : ((1ULL << keep) - 1);
+		}
+		c->bits += __builtin_popcountll(w);
+	}
+	return 0;
+}
+
+static __always_inline void select_enter(__u32 sys, __s64 n, __u64 inp, __u64 outp, __u64 exp)
+{
+	struct inflight *f = enter(sys);
+	struct setcount_ctx c = {};
+	__u64 sets[3] = { inp, outp, exp };
+	__u64 chunks;
+
+	if (!f)
+		return;
+	if (n < 0)
+		n = 0;
+	c.nfds = n;
+	c.nbytes = ((c.nfds + 63) / 64) * 8;
+	chunks = (c.nbytes + SELECT_CHUNK_BYTES - 1) / SELECT_CHUNK_BYTES;
+	f->nfds = c.nfds;
+	f->nsets = 0;
+	if (chunks > SELECT_MAX_CHUNKS) {
+		count_lost(IOT_LOST_BOUND);
+		f->bad_read = 1;
+		chunks = 0;
+	}
+	for (int i = 0; i < 3; i++) {
+		if (!sets[i])
+			continue;
+		f->nsets++;
+		c.uptr = sets[i];
+		c.failed = 0;
+		bpf_loop(chunks, setcount_chunk, &c, 0);
+		if (c.failed) {
+			count_lost(IOT_LOST_USER_READ);
+			f->bad_read = 1;
+		}
+	}
+	f->watched = c.bits;
+	enter_done(f);
+}
+
+SEC("tracepoint/syscalls/sys_enter_select")
+int enter_select(struct trace_event_raw_sys_enter *ctx)
+{
+	select_enter(IOT_SELECT, (int)ctx->args[0], ctx->args[1], ctx->args[2], ctx->args[3]);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_enter_pselect6")
+int enter_pselect6(struct trace_event_raw_sys_enter *ctx)
+{
+	select_enter(IOT_PSELECT6, (int)ctx->args[0], ctx->args[1], ctx->args[2], ctx->args[3]);
+	return 0;
+}
+
+/* poll/ppoll: count the entries with fd >= 0. */
+struct pollcount_ctx {
+	__u64 uptr;
+	__u64 nfds;
+	__u64 watched;
+	__u32 failed;
+};
+
+static long pollcount_chunk(__u32 i, struct pollcount_ctx *c)
+{
+	__u32 zero = 0;
+	struct scratch *s = bpf_map_lookup_elem(&scratch, &zero);
+	__u64 first = (__u64)i * POLL_CHUNK, n;
+
+	if (!s || first >= c->nfds)
+		return 1;
+	n = c->nfds - first;
+	if (n > POLL_CHUNK)
+		n = POLL_CHUNK;
+	/* struct pollfd is 8 bytes: fd in the low 32 bits of each word */
+	if (bpf_probe_read_user(s->w, (n * 8) & 0x3f8, (void *)(c->uptr + first * 8))) {
+		c->failed = 1;
+		return 1;
+	}
+	for (__u32 k = 0; k < POLL_CHUNK; k++) {
+		if (k >= n)
+			break;
+		if ((__s32)(__u32)s->w[k] >= 0)
+			c->watched++;
+	}
+	return 0;
+}
+
+static __always_inline void poll_enter(__u32 sys, __u64 ufds, __u64 nfds)
+{
+	struct inflight *f = enter(sys);
+	struct pollcount_ctx c = { .uptr = ufds, .nfds = (__u32)nfds };
+	__u64 chunks;
+
+	if (!f)
+		return;
+	f->nfds = c.nfds;
+	chunks = (c.nfds + POLL_CHUNK - 1) / POLL_CHUNK;
+	if (chunks > POLL_MAX_CHUNKS) {
+		count_lost(IOT_LOST_BOUND);
+		f->bad_read = 1;
+	} else {
+		bpf_loop(chunks, pollcount_chunk, &c, 0);
+		if (c.failed) {
+			count_lost(IOT_LOST_USER_READ);
+			f->bad_read = 1;
+		}
+	}
+	f->watched = c.watched;
+	enter_done(f);
+}
+
+SEC("tracepoint/syscalls/sys_enter_poll")
+int enter_poll(struct trace_event_raw_sys_enter *ctx)
+{
+	poll_enter(IOT_POLL, ctx->args[0], ctx->args[1]);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_enter_ppoll")
+int enter_ppoll(struct trace_event_raw_sys_enter *ctx)
+{
+	poll_enter(IOT_PPOLL, ctx->args[0], ctx->args[1]);
+	return 0;
+}
+
+/* epoll waits: the interest list's size, read from the epoll instance.
+ * Since Linux 6.4 eventpoll.refcount is 1 (the file) + 1 per epitem. */
+struct eventpoll___v64 {
+	refcount_t refcount;
+} __attribute__((preserve_access_index));
+
+static __always_inline void epoll_wait_enter(__u32 sys, int epfd)
+{
+	struct inflight *f = enter(sys);
+	struct task_struct *task;
+	struct fdtable *fdt;
+	struct file **fdarr, *file = NULL;
+	void *ep;
+	int refs;
+
+	if (!f)
+		return;
+	f->watched = 0;
+	if (!bpf_core_field_exists(struct eventpoll___v64, refcount)) {
+		f->bad_read = 1;
+		count_lost(IOT_LOST_KERNEL_READ);
+		goto out;
+	}
+	task = bpf_get_current_task_btf();
+	fdt = BPF_CORE_READ(task, files, fdt);
+	if (!fdt || epfd < 0 || (unsigned int)epfd >= BPF_CORE_READ(fdt, max_fds)) {
+		f->bad_read = 1; /* EBADF ahead: nothing to add */
+		goto out;
+	}
+	fdarr = BPF_CORE_READ(fdt, fd);
+	if (bpf_probe_read_kernel(&file, sizeof(file), &fdarr[epfd]) || !file) {
+		f->bad_read = 1;
+		goto out;
+	}
+	ep = BPF_CORE_READ(file, private_data);
+	if (!ep || bpf_probe_read_kernel(&refs, sizeof(refs),
+					 &((struct eventpoll___v64 *)ep)->refcount.refs.counter)) {
+		f->bad_read = 1;
+		goto out;
+	}
+	f->watched = refs > 0 ? refs - 1 : 0;
+out:
+	enter_done(f);
+}
+
+SEC("tracepoint/syscalls/sys_enter_epoll_wait")
+int enter_epoll_wait(struct trace_event_raw_sys_enter *ctx)
+{
+	epoll_wait_enter(IOT_EPOLL_WAIT, (int)ctx->args[0]);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_enter_epoll_pwait")
+int enter_epoll_pwait(struct trace_event_raw_sys_enter *ctx)
+{
+	epoll_wait_enter(IOT_EPOLL_PWAIT, (int)ctx->args[0]);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_enter_epoll_pwait2")
+int enter_epoll_pwait2(struct trace_event_raw_sys_enter *ctx)
+{
+	epoll_wait_enter(IOT_EPOLL_PWAIT2, (int)ctx->args[0]);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_enter_epoll_ctl")
+int enter_epoll_ctl(struct trace_event_raw_sys_enter *ctx)
+{
+	struct inflight *f = enter(IOT_EPOLL_CTL);
+
+	if (!f)
+		return 0;
+	f->nfds = ctx->args[1]; /* op */
+	enter_done(f);
+	return 0;
+}
+
+/* Receives: remember the bytes asked for. */
+static __always_inline void recv_enter(__u32 sys, __u64 len)
+{
+	struct inflight *f = enter(sys);
+
+	if (!f)
+		return;
+	f->asked = len;
+	enter_done(f);
+}
+
+struct iovsum_ctx {
+	__u64 uptr;
+	__u64 n;
+	__u64 sum;
+	__u32 failed;
+};
+
+static long iovsum_chunk(__u32 i, struct iovsum_ctx *c)
+{
+	__u32 zero = 0;
+	struct scratch *s = bpf_map_lookup_elem(&scratch, &zero);
+	__u64 first = (__u64)i * IOV_CHUNK, n;
+
+	if (!s || first >= c->n)
+		return 1;
+	n = c->n - first;
+	if (n > IOV_CHUNK)
+		n = IOV_CHUNK;
+	/* struct iovec is 16 bytes: iov_len in the second word */
+	if (bpf_probe_read_user(s->w, (n * 16) & 0x3f0, (void *)(c->uptr + first * 16))) {
+		c->failed = 1;
+		return 1;
+	}
+	for (__u32 k = 0; k < IOV_CHUNK; k++) {
+		if (k >= n)
+			break;
+		c->sum += s->w[(2 * k + 1) & (POLL_CHUNK - 1)];
+	}
+	return 0;
+}
+
+static __always_inline void iov_enter(__u32 sys, __u64 iov, __u64 n)
+{
+	struct inflight *f = enter(sys);
+	struct iovsum_ctx c = { .uptr = iov, .n = n };
+
+	if (!f)
+		return;
+	if (n > IOV_CHUNK * IOV_MAX_CHUNKS) {
+		f->bad_read = 1; /* the kernel refuses it with EINVAL anyway */
+	} else {
+		bpf_loop((n + IOV_CHUNK - 1) / IOV_CHUNK, iovsum_chunk, &c, 0);
+		if (c.failed) {
+			count_lost(IOT_LOST_USER_READ);
+			f->bad_read = 1;
+		}
+	}
+	f->asked = c.sum;
+	enter_done(f);
+}
+
+SEC("tracepoint/syscalls/sys_enter_recvfrom")
+int enter_recvfrom(struct trace_event_raw_sys_enter *ctx)
+{
+	recv_enter(IOT_RECVFROM, ctx->args[2]);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_enter_read")
+int enter_read(struct trace_event_raw_sys_enter *ctx)
+{
+	recv_enter(IOT_READ, ctx->args[2]);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_enter_readv")
+int enter_readv(struct trace_event_raw_sys_enter *ctx)
+{
+	iov_enter(IOT_READV, ctx->args[1], ctx->args[2]);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_enter_recvmsg")
+int enter_recvmsg(struct trace_event_raw_sys_enter *ctx)
+{
+	struct user_msghdr m = {};
+
+	/* the iovec array is summed like readv's; a failed read of the header
+	 * is accounted by iov_enter through a zero-length, flagged call */
+	if (bpf_probe_read_user(&m, sizeof(m), (void *)ctx->args[1])) {
+		struct inflight *f = enter(IOT_RECVMSG);
+
+		if (f) {
+			count_lost(IOT_LOST_USER_READ);
+			f->bad_read = 1;
+			f->asked = 0;
+			enter_done(f);
+		}
+		return 0;
+	}
+	iov_enter(IOT_RECVMSG, (__u64)m.msg_iov, m.msg_iovlen);
+	return 0;
+}
+
+static __always_inline void mmsg_enter(__u32 sys, __u64 vec, __u64 vlen)
+{
+	struct inflight *f = enter(sys);
+
+	if (!f)
+		return;
+	f->ptr = vec;
+	f->nfds = (__u32)vlen;
+	enter_done(f);
+}
+
+SEC("tracepoint/syscalls/sys_enter_recvmmsg")
+int enter_recvmmsg(struct trace_event_raw_sys_enter *ctx)
+{
+	mmsg_enter(IOT_RECVMMSG, ctx->args[1], ctx->args[2]);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_enter_sendmmsg")
+int enter_sendmmsg(struct trace_event_raw_sys_enter *ctx)
+{
+	mmsg_enter(IOT_SENDMMSG, ctx->args[1], ctx->args[2]);
+	return 0;
+}
+
+/* Calls whose entry carries nothing but the clock. */
+#define PLAIN_ENTER(name, sys)                                  \
+	SEC("tracepoint/syscalls/sys_enter_" #name)             \
+	int enter_##name(struct trace_event_raw_sys_enter *ctx) \
+	{                                                       \
+		struct inflight *f = enter(sys);                \
+		if (f)                                          \
+			enter_done(f);                          \
+		return 0;                                       \
+	}
+
+PLAIN_ENTER(sendto, IOT_SENDTO)
+PLAIN_ENTER(sendmsg, IOT_SENDMSG)
+PLAIN_ENTER(write, IOT_WRITE)
+PLAIN_ENTER(writev, IOT_WRITEV)
+PLAIN_ENTER(accept, IOT_ACCEPT)
+PLAIN_ENTER(accept4, IOT_ACCEPT4)
+PLAIN_ENTER(close, IOT_CLOSE)
+PLAIN_ENTER(io_uring_enter, IOT_IO_URING_ENTER)
+
+/* ----------------------------------------------------------------- exit */
+
+/* Accounts the call in its syscall's row and returns the process's counters,
+ * or NULL when this thread has no matching call in flight (it entered before
+ * the probes were attached, or it is not traced). */
+static __always_inline struct iot_proc *exit_account(__u32 sys, long ret, struct inflight **fp)
+{
+	struct inflight *f;
+	struct iot_proc *p;
+	struct iot_sys_stats *st;
+	__u64 now, dur;
+	__u32 tgid;
+
+	f = bpf_task_storage_get(&inflight, bpf_get_current_task_btf(), 0, 0);
+	if (!f || !f->ts || f->sys != sys)
+		return NULL;
+	now = bpf_ktime_get_ns();
+	dur = now - f->ts;
+	f->ts = 0;
+
+	tgid = bpf_get_current_pid_tgid() >> 32;
+	p = bpf_map_lookup_elem(&procs, &tgid);
+	if (!p) {
+		bpf_map_update_elem(&procs, &tgid, &zero_proc, BPF_NOEXIST);
+		p = bpf_map_lookup_elem(&procs, &tgid);
+		if (!p) {
+			count_lost(IOT_LOST_PROC_MAP_FULL);
+			return NULL;
+		}
+	}
+	if (sys >= IOT_NR_SYS)
+		return NULL;
+	st = &p->sys[sys];
+	st->calls++;
+	st->time_ns += dur;
+	st->hist[log2_slot(dur)]++;
+	if (ret < 0) {
+		st->errors++;
+		if (ret == -EAGAIN)
+			st->eagain++;
+	}
+	*fp = f;
+	return p;
+}
+
+static __always_inline bool bad_args(long ret)
+{
+	return ret == -EBADF || ret == -EINVAL || ret == -EFAULT;
+}
+
+static __always_inline void wait_common(struct iot_proc *p, struct inflight *f, long ret)
+{
+	if (ret == 0)
+		p->wait_empty++;
+	else if (ret > 0)
+		p->wait_ready += ret;
+	if (!f->bad_read && !bad_args(ret))
+		p->wait_watched += f->watched;
+}
+
+static __always_inline void select_exit(__u32 sys, long ret)
+{
+	struct inflight *f;
+	struct iot_proc *p = exit_account(sys, ret, &f);
+	__u64 setbytes;
+
+	if (!p)
+		return;
+	wait_common(p, f, ret);
+	if (bad_args(ret))
+		return;
+	p->wait_scanned += f->nfds;
+	setbytes = ((f->nfds + 63) / 64) * 8 * f->nsets;
+	p->copy_wait_in += setbytes;
+	if (ret >= 0)
+		p->copy_wait_out += setbytes;
+}
+
+SEC("tracepoint/syscalls/sys_exit_select")
+int exit_select(struct trace_event_raw_sys_exit *ctx)
+{
+	select_exit(IOT_SELECT, ctx->ret);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_pselect6")
+int exit_pselect6(struct trace_event_raw_sys_exit *ctx)
+{
+	select_exit(IOT_PSELECT6, ctx->ret);
+	return 0;
+}
+
+static __always_inline void poll_exit(__u32 sys, long ret)
+{
+	struct inflight *f;
+	struct iot_proc *p = exit_account(sys, ret, &f);
+
+	if (!p)
+		return;
+	wait_common(p, f, ret);
+	if (bad_args(ret))
+		return;
+	p->wait_scanned += f->nfds;
+	p->copy_wait_in += f->nfds * 8;
+	/* revents go back even when a signal cut the wait short */
+	if (ret >= 0 || ret == -EINTR || ret == -ERESTARTNOHAND)
+		p->copy_wait_out += f->nfds * 2;
+}
+
+SEC("tracepoint/syscalls/sys_exit_poll")
+int exit_poll(struct trace_event_raw_sys_exit *ctx)
+{
+	poll_exit(IOT_POLL, ctx->ret);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_ppoll")
+int exit_ppoll(struct trace_event_raw_sys_exit *ctx)
+{
+	poll_exit(IOT_PPOLL, ctx->ret);
+	return 0;
+}
+
+static __always_inline void epoll_wait_exit(__u32 sys, long ret)
+{
+	struct inflight *f;
+	struct iot_proc *p = exit_account(sys, ret, &f);
+
+	if (!p)
+		return;
+	wait_common(p, f, ret);
+	if (ret > 0) {
+		p->wait_scanned += ret;
+		p->copy_wait_out += ret * EPOLL_EVENT_SIZE;
+	}
+}
+
+SEC("tracepoint/syscalls/sys_exit_epoll_wait")
+int exit_epoll_wait(struct trace_event_raw_sys_exit *ctx)
+{
+	epoll_wait_exit(IOT_EPOLL_WAIT, ctx->ret);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_epoll_pwait")
+int exit_epoll_pwait(struct trace_event_raw_sys_exit *ctx)
+{
+	epoll_wait_exit(IOT_EPOLL_PWAIT, ctx->ret);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_epoll_pwait2")
+int exit_epoll_pwait2(struct trace_event_raw_sys_exit *ctx)
+{
+	epoll_wait_exit(IOT_EPOLL_PWAIT2, ctx->ret);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_epoll_ctl")
+int exit_epoll_ctl(struct trace_event_raw_sys_exit *ctx)
+{
+	struct inflight *f;
+	struct iot_proc *p = exit_account(IOT_EPOLL_CTL, ctx->ret, &f);
+
+	/* the kernel copies the event in for ADD and MOD before it checks more */
+	if (p && (f->nfds == EPOLL_CTL_ADD || f->nfds == EPOLL_CTL_MOD) && ctx->ret != -EFAULT)
+		p->copy_wait_in += EPOLL_EVENT_SIZE;
+	return 0;
+}
+
+static __always_inline void recv_exit(__u32 sys, long ret)
+{
+	struct inflight *f;
+	struct iot_proc *p = exit_account(sys, ret, &f);
+
+	if (!p)
+		return;
+	if (ret == 0) {
+		p->recv_eof++;
+	} else if (ret > 0) {
+		p->recv_bytes += ret;
+		if (!f->bad_read && (__u64)ret < f->asked)
+			p->recv_short++;
+	}
+}
+
+SEC("tracepoint/syscalls/sys_exit_recvfrom")
+int exit_recvfrom(struct trace_event_raw_sys_exit *ctx)
+{
+	recv_exit(IOT_RECVFROM, ctx->ret);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_recvmsg")
+int exit_recvmsg(struct trace_event_raw_sys_exit *ctx)
+{
+	recv_exit(IOT_RECVMSG, ctx->ret);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_read")
+int exit_read(struct trace_event_raw_sys_exit *ctx)
+{
+	recv_exit(IOT_READ, ctx->ret);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_readv")
+int exit_readv(struct trace_event_raw_sys_exit *ctx)
+{
+	recv_exit(IOT_READV, ctx->ret);
+	return 0;
+}
+
+/* recvmmsg/sendmmsg return a message count; the bytes are the msg_len the
+ * kernel wrote back into each of the first `ret` mmsghdrs. */
+struct mmsgsum_ctx {
+	__u64 uptr;
+	__u64 sum;
+	__u32 failed;
+};
+
+static long mmsgsum_one(__u32 i, struct mmsgsum_ctx *c)
+{
+	__u32 len;
+
+	if (bpf_probe_read_user(&len, sizeof(len), (void *)(c->uptr + (__u64)i * MMSG_SIZE + MMSG_LEN_OFF))) {
+		c->failed = 1;
+		return 1;
+	}
+	c->sum += len;
+	return 0;
+}
+
+static __always_inline __u64 mmsg_bytes(struct inflight *f, long ret)
+{
+	struct mmsgsum_ctx c = { .uptr = f->ptr };
+
+	if (ret <= 0)
+		return 0;
+	if (ret > MMSG_MAX) {
+		count_lost(IOT_LOST_BOUND);
+		return 0;
+	}
+	bpf_loop(ret, mmsgsum_one, &c, 0);
+	if (c.failed)
+		count_lost(IOT_LOST_USER_READ);
+	return c.sum;
+}
+
+SEC("tracepoint/syscalls/sys_exit_recvmmsg")
+int exit_recvmmsg(struct trace_event_raw_sys_exit *ctx)
+{
+	struct inflight *f;
+	long ret = ctx->ret;
+	struct iot_proc *p = exit_account(IOT_RECVMMSG, ret, &f);
+
+	if (!p)
+		return 0;
+	if (ret == 0)
+		p->recv_eof++;
+	else if (ret > 0 && (__u64)ret < f->nfds)
+		p->recv_short++;
+	p->recv_bytes += mmsg_bytes(f, ret);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_sendmmsg")
+int exit_sendmmsg(struct trace_event_raw_sys_exit *ctx)
+{
+	struct inflight *f;
+	struct iot_proc *p = exit_account(IOT_SENDMMSG, ctx->ret, &f);
+
+	if (p)
+		p->send_bytes += mmsg_bytes(f, ctx->ret);
+	return 0;
+}
+
+static __always_inline void send_exit(__u32 sys, long ret)
+{
+	struct inflight *f;
+	struct iot_proc *p = exit_account(sys, ret, &f);
+
+	if (p && ret > 0)
+		p->send_bytes += ret;
+}
+
+#define SEND_EXIT(name, sys)                                  \
+	SEC("tracepoint/syscalls/sys_exit_" #name)            \
+	int exit_##name(struct trace_event_raw_sys_exit *ctx) \
+	{                                                     \
+		send_exit(sys, ctx->ret);                     \
+		return 0;                                     \
+	}
+
+SEND_EXIT(sendto, IOT_SENDTO)
+SEND_EXIT(sendmsg, IOT_SENDMSG)
+SEND_EXIT(write, IOT_WRITE)
+SEND_EXIT(writev, IOT_WRITEV)
+
+#define PLAIN_EXIT(name, sys)                                 \
+	SEC("tracepoint/syscalls/sys_exit_" #name)            \
+	int exit_##name(struct trace_event_raw_sys_exit *ctx) \
+	{                                                     \
+		struct inflight *f;                           \
+		exit_account(sys, ctx->ret, &f);              \
+		return 0;                                     \
+	}
+
+PLAIN_EXIT(accept, IOT_ACCEPT)
+PLAIN_EXIT(accept4, IOT_ACCEPT4)
+PLAIN_EXIT(close, IOT_CLOSE)
+PLAIN_EXIT(io_uring_enter, IOT_IO_URING_ENTER)
+
+/* ------------------------------------------------------------ lifecycle */
+
+static __always_inline void emit(__u32 type, __u32 tgid, __u32 ppid)
+{
+	struct iot_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+
+	if (!e) {
+		count_lost(IOT_LOST_RINGBUF);
+		return;
+	}
+	e->type = type;
+	e->tgid = tgid;
+	e->ppid = ppid;
+	e->pad = 0;
+	e->ts_ns = bpf_ktime_get_ns();
+	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	bpf_ringbuf_submit(e, 0);
+}
+
+/* A raw tracepoint: it hands over the child task, whose tgid tells a new
+ * process (follow it) from a new thread (already covered by its tgid). */
+SEC("raw_tp/sched_process_fork")
+int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
+{
+	__u32 ptgid = BPF_CORE_READ(parent, tgid);
+	__u32 ctgid = BPF_CORE_READ(child, tgid);
+	__u32 *flags;
+	__u32 v;
+
+	if (ptgid == ctgid || trace_all)
+		return 0;
+	flags = bpf_map_lookup_elem(&targets, &ptgid);
+	if (!flags || !(*flags & IOT_TARGET_FOLLOW))
+		return 0;
+	v = *flags;
+	if (bpf_map_update_elem(&targets, &ctgid, &v, BPF_ANY)) {
+		count_lost(IOT_LOST_TARGET_MAP_FULL);
+		return 0;
+	}
+	emit(IOT_EV_FORK, ctgid, ptgid);
+	return 0;
+}
+
+SEC("tracepoint/sched/sched_process_exec")
+int on_exec(void *ctx)
+{
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+
+	if (!trace_all && bpf_map_lookup_elem(&targets, &tgid))
+		emit(IOT_EV_EXEC, tgid, 0);
+	return 0;
+}
+
+SEC("tracepoint/sched/sched_process_exit")
+int on_exit(void *ctx)
+{
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	struct task_struct *task;
+
+	if (trace_all || !bpf_map_lookup_elem(&targets, &tgid))
+		return 0;
+	/* signal->live drops to 0 when the group's last thread exits */
+	task = bpf_get_current_task_btf();
+	if (BPF_CORE_READ(task, signal, live.counter) != 0)
+		return 0;
+	bpf_map_delete_elem(&targets, &tgid);
+	emit(IOT_EV_EXIT, tgid, 0);
+	return 0;
+}

@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The one header shared by the kernel programs (bpf/iotrace.bpf.c) and user
+ * space (src/tracer). Plain C, fixed-width fields only: both sides read the
+ * same bytes out of the same maps.
+ */
+#ifndef IOTRACE_H
+#define IOTRACE_H
+
+#ifndef __VMLINUX_H__
+#include <linux/types.h>
+#endif
+
+/* Syscalls iotrace probes. The order is the index into iot_proc.sys[];
+ * src/model/syscalls.cpp holds the matching kernel names. */
+enum iot_sys {
+	IOT_SELECT,
+	IOT_PSELECT6,
+	IOT_POLL,
+	IOT_PPOLL,
+	IOT_EPOLL_WAIT,
+	IOT_EPOLL_PWAIT,
+	IOT_EPOLL_PWAIT2,
+	IOT_EPOLL_CTL,
+	IOT_RECVFROM,
+	IOT_RECVMSG,
+	IOT_RECVMMSG,
+	IOT_READ,
+	IOT_READV,
+	IOT_SENDTO,
+	IOT_SENDMSG,
+	IOT_SENDMMSG,
+	IOT_WRITE,
+	IOT_WRITEV,
+	IOT_ACCEPT,
+	IOT_ACCEPT4,
+	IOT_CLOSE,
+	IOT_IO_URING_ENTER,
+	IOT_NR_SYS,
+};
+
+/* log2 latency buckets: slot i holds calls that took [2^i, 2^(i+1)) ns
+ * (slot 0 also holds 0 ns); the last slot is open-ended (>= 2^39 ns, ~9 min). */
+#define IOT_HIST_SLOTS 40
+
+struct iot_sys_stats {
+	__u64 calls;
+	__u64 errors;  /* returned < 0 */
+	__u64 eagain;  /* returned -EAGAIN */
+	__u64 time_ns; /* total time between sys_enter and sys_exit */
+	__u64 hist[IOT_HIST_SLOTS];
+};
+
+/* Per-process aggregate: the value of the per-CPU `procs` map, keyed by tgid.
+ * User space sums the per-CPU copies. Only what cannot be derived from sys[]
+ * is counted here (waits.calls is the sum of the wait syscalls' calls, and so
+ * on: see src/model/fold.cpp), to keep the probe's work per call small. */
+struct iot_proc {
+	struct iot_sys_stats sys[IOT_NR_SYS];
+	__u64 wait_empty;     /* wait calls that returned 0 */
+	__u64 wait_ready;     /* sum of the waits' positive returns */
+	__u64 wait_watched;   /* fds the waits asked about (docs/json.md) */
+	__u64 wait_scanned;   /* select/poll: nfds; epoll: events returned */
+	__u64 recv_bytes;     /* sum of positive returns (recvmmsg: msg_len) */
+	__u64 recv_eof;       /* receive calls that returned 0 */
+	__u64 recv_short;     /* 0 < returned < asked */
+	__u64 send_bytes;     /* sum of positive returns (sendmmsg: msg_len) */
+	__u64 copy_wait_in;   /* bytes the waits and epoll_ctl copied in */
+	__u64 copy_wait_out;  /* bytes the waits copied out */
+};
+
+/* Why a figure could not be recorded; index into the per-CPU `lost` array. */
+enum iot_lost {
+	IOT_LOST_PROC_MAP_FULL,  /* no room for a new process in `procs` */
+	IOT_LOST_TARGET_MAP_FULL,/* a followed child could not be added */
+	IOT_LOST_USER_READ,      /* bpf_probe_read_user failed (page not resident...) */
+	IOT_LOST_BOUND,          /* an fd set, pollfd array or iovec past the loop bound */
+	IOT_LOST_TASK_STORAGE,   /* no per-thread slot for an in-flight call */
+	IOT_LOST_RINGBUF,        /* a lifecycle event did not fit the ring buffer */
+	IOT_LOST_KERNEL_READ,    /* reading the epoll instance failed */
+	IOT_LOST_NR,
+};
+
+/* Flags in the `targets` map (tgid -> flags). */
+#define IOT_TARGET_FOLLOW 1u /* also trace the processes this one forks */
+
+/* Process lifecycle, sent through the ring buffer (rare: never per syscall). */
+enum iot_event_type {
+	IOT_EV_FORK = 1, /* a followed target forked tgid (ppid = parent tgid) */
+	IOT_EV_EXEC = 2, /* tgid exec'ed; comm is the new name */
+	IOT_EV_EXIT = 3, /* the last thread of tgid exited */
+};
+
+struct iot_event {
+	__u32 type;
+	__u32 tgid;
+	__u32 ppid;
+	__u32 pad;
+	__u64 ts_ns;
+	char comm[16];
+};
+
+#endif /* IOTRACE_H */

@@ -1,0 +1,23 @@
+#!/bin/sh
+# Installs the Debian 12 packages iotrace needs to build, test and run its demo.
+# Idempotent: when everything is present it only checks and returns.
+set -eu
+
+PKGS="make g++ gcc clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev libfmt-dev
+libcli11-dev nlohmann-json3-dev libgtest-dev libncurses-dev libdw-dev libc6-dev strace python3"
+
+missing=""
+for p in $PKGS; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+    echo "install-deps: missing packages:$missing; run as root (sudo make deps)" >&2
+    exit 1
+fi
+echo "install-deps: installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing

@@ -1,0 +1,86 @@
+#include "cli/options.h"
+
+#include <CLI/CLI.hpp>
+
+#include <cstring>
+#include <sstream>
+
+#include "util/failure.h"
+
+namespace iotrace {
+namespace {
+
+constexpr const char* kDescription =
+    "iotrace: which IO model does a process use, and what does it cost?\n"
+    "Counts select/pselect6, poll/ppoll, the epoll family, the receive and send\n"
+    "syscalls, accept and close in the kernel (eBPF syscall tracepoints) and\n"
+    "prints an exact per-process account when tracing stops.";
+
+constexpr const char* kExamples =
+    "Usage: iotrace [-p PID[,PID...]]... [-f] [-d SECONDS] [--json] [-o FILE] [-u USER] [-- CMD [ARGS...]]\n"
+    "\n"
+    "Examples:\n"
+    "  sudo iotrace -p 4242                 trace a running server until Ctrl-C\n"
+    "  sudo iotrace -p 4242,4243 -d 10      two processes for 10 seconds\n"
+    "  sudo iotrace -f -p $(pgrep -o nginx) a fork-per-connection or master/worker server\n"
+    "  sudo iotrace --json -o out.json -p 4242\n"
+    "  sudo iotrace -u nobody -- python3 server.py   launch a command (children followed)\n"
+    "\n"
+    "Tracing ends on Ctrl-C, SIGTERM, after -d, or when every traced process has\n"
+    "exited; the report is printed in every case. Exit status: 0 done, 1 runtime\n"
+    "failure, 2 usage error. Needs root or CAP_BPF+CAP_PERFMON.";
+
+}  // namespace
+
+std::variant<Options, ParseExit> parse_options(int argc, const char* const argv[]) {
+    Options o;
+    // Everything after the first "--" is the command to launch, untouched by CLI11.
+    std::vector<std::string> args;
+    int i = 1;
+    for (; i < argc; ++i) {
+        if (std::strcmp(argv[i], "--") == 0) {
+            for (++i; i < argc; ++i) o.command.emplace_back(argv[i]);
+            break;
+        }
+        args.emplace_back(argv[i]);
+    }
+
+    CLI::App app{kDescription, "iotrace"};
+    app.footer(kExamples);
+    app.set_version_flag("--version", std::string("iotrace ") + IOTRACE_VERSION);
+    app.add_option("-p,--pid", o.pids, "Trace these running processes (PID[,PID...], repeatable)")
+        ->delimiter(',')
+        ->check(CLI::PositiveNumber)
+        ->type_name("PID");
+    app.add_flag("-f,--follow", o.follow, "Also trace the processes they fork from now on");
+    app.add_option("-d,--duration", o.duration_s, "Stop after SECONDS")
+        ->check(CLI::PositiveNumber)
+        ->type_name("SECONDS");
+    app.add_flag("--json", o.json, "Print the report as JSON (schema in docs/json.md)");
+    app.add_option("-o,--output", o.output, "Write the report to FILE instead of stdout")->type_name("FILE");
+    app.add_option("-u,--user", o.user, "Run CMD as USER (with its groups), like strace -u")->type_name("USER");
+    app.add_flag("-v,--verbose", o.verbose, "Show libbpf's messages while loading");
+
+    // CLI11 wants argv order reversed when given a vector.
+    std::vector<std::string> rev(args.rbegin(), args.rend());
+    try {
+        app.parse(rev);
+    } catch (const CLI::Success& e) {  // --help, --version
+        std::ostringstream out, err;
+        app.exit(e, out, err);
+        return ParseExit{kExitOk, out.str()};
+    } catch (const CLI::ParseError& e) {
+        std::ostringstream out, err;
+        app.exit(e, out, err);
+        return ParseExit{kExitUsage, std::string("iotrace: ") + e.what() + std::string("\nRun 'iotrace --help' for usage.\n")};
+    }
+
+    if (o.pids.empty() && o.command.empty())
+        return ParseExit{kExitUsage,
+                         "iotrace: nothing to trace: give -p PID or -- CMD\nRun 'iotrace --help' for usage.\n"};
+    if (!o.user.empty() && o.command.empty())
+        return ParseExit{kExitUsage, "iotrace: -u USER applies to a launched command (-- CMD)\n"};
+    return o;
+}
+
+}  // namespace iotrace

@@ -1,0 +1,30 @@
+// Command-line options: what to trace, for how long, and where the report goes.
+#pragma once
+
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace iotrace {
+
+struct Options {
+    std::vector<int> pids;             // -p: running processes (all their threads)
+    bool follow = false;               // -f: also the children they fork from now on
+    double duration_s = 0;             // -d: stop after this long; 0 = until Ctrl-C / exit
+    bool json = false;                 // --json
+    std::string output;                // -o: write the report here instead of stdout
+    std::string user;                  // -u: run CMD as this user
+    std::vector<std::string> command;  // after --: launch and trace (always followed)
+    bool verbose = false;              // -v: libbpf's messages
+};
+
+// What parsing decided: run with these options, or exit now with this code
+// after printing `text` (help, version, or a usage error) to stdout/stderr.
+struct ParseExit {
+    int exit_code;
+    std::string text;
+};
+
+std::variant<Options, ParseExit> parse_options(int argc, const char* const argv[]);
+
+}  // namespace iotrace

@@ -1,0 +1,148 @@
+// iotrace entry point: parse options, check we can trace, attach, wait for
+// the end (Ctrl-C, SIGTERM, -d, or every target gone), print the report.
+#include <signal.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "cli/options.h"
+#include "proc/proc_info.h"
+#include "report/json_report.h"
+#include "report/text_report.h"
+#include "tracer/launcher.h"
+#include "tracer/preflight.h"
+#include "tracer/tracer.h"
+#include "util/failure.h"
+
+namespace iotrace {
+namespace {
+
+volatile sig_atomic_t g_stop = 0;
+
+void on_stop_signal(int) { g_stop = 1; }
+
+void install_signal_handlers() {
+    struct sigaction sa{};
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, nullptr);
+    sigaction(SIGTERM, &sa, nullptr);
+    sigaction(SIGHUP, &sa, nullptr);
+    signal(SIGPIPE, SIG_IGN);
+}
+
+struct Target {
+    int tgid;
+    std::string comm;
+};
+
+// -p PIDs: each must exist; a thread id stands for its process.
+std::vector<Target> resolve_pids(const std::vector<int>& pids) {
+    std::vector<Target> out;
+    for (int pid : pids) {
+        if (!process_exists(pid)) throw Failure("pid " + std::to_string(pid) + " does not exist");
+        int tgid = read_tgid(pid).value_or(pid);
+        if (tgid == getpid()) throw Failure("pid " + std::to_string(pid) + " is iotrace itself", kExitUsage);
+        bool dup = false;
+        for (const auto& t : out) dup |= t.tgid == tgid;
+        if (!dup) out.push_back({tgid, read_comm(tgid).value_or("?")});
+    }
+    return out;
+}
+
+std::string basename_of(const std::string& path) {
+    auto slash = path.rfind('/');
+    std::string b = slash == std::string::npos ? path : path.substr(slash + 1);
+    return b.substr(0, 15);  // what the kernel will call it (TASK_COMM_LEN - 1)
+}
+
+void write_report(const Options& o, const Snapshot& snap) {
+    std::string text = o.json ? render_json(snap) : render_text(snap);
+    if (o.output.empty()) {
+        std::fwrite(text.data(), 1, text.size(), stdout);
+        std::fflush(stdout);
+        return;
+    }
+    std::ofstream out(o.output, std::ios::trunc);
+    out << text;
+    out.close();
+    if (!out) throw Failure("cannot write the report to " + o.output + ": " + std::strerror(errno));
+}
+
+int run(const Options& o) {
+    check_can_trace();
+    std::vector<Target> targets = resolve_pids(o.pids);
+
+    // Catch the signals before anything is attached: a Ctrl-C from now on
+    // ends tracing and still prints the report.
+    install_signal_handlers();
+
+    std::unique_ptr<Launched> child;
+    if (!o.command.empty()) child = std::make_unique<Launched>(o.command, o.user);
+
+    Tracer tracer(TracerConfig{.trace_all = false, .verbose = o.verbose});
+    for (const auto& w : tracer.warnings()) std::fprintf(stderr, "iotrace: warning: %s\n", w.c_str());
+    for (const auto& t : targets) tracer.add_target(t.tgid, t.comm, o.follow);
+    if (child) {
+        targets.push_back({child->pid(), basename_of(o.command[0])});
+        tracer.add_target(child->pid(), targets.back().comm, true);  // a launched command is always followed
+    }
+
+    std::string names;
+    for (const auto& t : targets) names += (names.empty() ? "" : ", ") + std::to_string(t.tgid) + " (" + t.comm + ")";
+    std::fprintf(stderr, "iotrace: tracing %s — Ctrl-C to stop\n", names.c_str());
+    std::fflush(stderr);
+
+    auto start = std::chrono::steady_clock::now();
+    if (child) child->release();
+
+    auto last_liveness = start;
+    while (!g_stop) {
+        tracer.poll(100);
+        auto now = std::chrono::steady_clock::now();
+        double elapsed = std::chrono::duration<double>(now - start).count();
+        if (o.duration_s > 0 && elapsed >= o.duration_s) break;
+        if (child) child->reap();
+        // The kernel reports exits; this catches what it could not (a process
+        // gone while it was being added, a lost event).
+        if (now - last_liveness > std::chrono::seconds(1)) {
+            for (int tgid : tracer.live_targets())
+                if (!process_exists(tgid)) tracer.mark_exited(tgid);
+            last_liveness = now;
+        }
+        if (tracer.all_exited()) break;
+    }
+    tracer.poll(0);  // exits that raced with the stop
+    double duration = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    write_report(o, tracer.snapshot(duration));
+    if (child) child->reap();
+    return kExitOk;
+}
+
+}  // namespace
+}  // namespace iotrace
+
+int main(int argc, char** argv) {
+    using namespace iotrace;
+    auto parsed = parse_options(argc, argv);
+    if (auto* e = std::get_if<ParseExit>(&parsed)) {
+        std::fputs(e->text.c_str(), e->exit_code == kExitOk ? stdout : stderr);
+        return e->exit_code;
+    }
+    try {
+        return run(std::get<Options>(parsed));
+    } catch (const Failure& f) {
+        std::fprintf(stderr, "iotrace: %s\n", f.what());
+        return f.exit_code();
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "iotrace: %s\n", e.what());
+        return kExitFailure;
+    }
+}

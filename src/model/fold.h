@@ -1,0 +1,20 @@
+// Turns the kernel's per-CPU raw counters into one ProcessStats: sums the CPUs
+// and derives the family totals (waits.calls is the sum of the seven wait
+// syscalls' calls, recv.eagain the receive syscalls' EAGAIN errors, ...).
+#pragma once
+
+#include <cstddef>
+
+#include "iotrace.h"
+#include "snapshot.h"
+
+namespace iotrace {
+
+// per_cpu points at ncpu consecutive iot_proc values, as libbpf returns a
+// per-CPU map element. Identity fields (pid, comm...) are left to the caller.
+void fold_percpu(const iot_proc* per_cpu, size_t ncpu, ProcessStats& out);
+
+// Recomputes the derived family figures from out.syscalls and the raw extras.
+void derive_families(const iot_proc& raw, ProcessStats& out);
+
+}  // namespace iotrace

@@ -1,0 +1,85 @@
+#include "json_report.h"
+
+#include "model/syscalls.h"
+
+namespace iotrace {
+namespace {
+
+using nlohmann::ordered_json;
+
+ordered_json syscall_json(const SyscallStats& s) {
+    // Every slot, zeros included: consumers index the array by slot number
+    // (slot i = [2^i, 2^(i+1)) ns), so its length must not depend on the data.
+    ordered_json hist = ordered_json::array();
+    for (uint64_t v : s.hist_log2_ns) hist.push_back(v);
+    return ordered_json{
+        {"calls", s.calls},     {"errors", s.errors},         {"eagain", s.eagain},
+        {"time_ns", s.time_ns}, {"hist_log2_ns", std::move(hist)},
+    };
+}
+
+ordered_json process_json(const ProcessStats& p) {
+    // Only syscalls the process made, in enum iot_sys order (stable across runs).
+    ordered_json syscalls = ordered_json::object();
+    for (int s = 0; s < IOT_NR_SYS; ++s) {
+        const SyscallStats& st = p.syscalls[static_cast<size_t>(s)];
+        if (st.calls > 0) syscalls[std::string(syscall_info(s).name)] = syscall_json(st);
+    }
+    return ordered_json{
+        {"pid", p.pid},
+        {"ppid", p.ppid},
+        {"comm", p.comm},
+        {"exited", p.exited},
+        {"syscalls", std::move(syscalls)},
+        {"waits",
+         {{"calls", p.waits.calls},
+          {"empty", p.waits.empty},
+          {"ready", p.waits.ready},
+          {"watched", p.waits.watched},
+          {"scanned", p.waits.scanned},
+          {"time_ns", p.waits.time_ns}}},
+        {"recv",
+         {{"calls", p.recv.calls},
+          {"bytes", p.recv.bytes},
+          {"eagain", p.recv.eagain},
+          {"eof", p.recv.eof},
+          {"short", p.recv.short_reads}}},
+        {"send", {{"calls", p.send.calls}, {"bytes", p.send.bytes}, {"eagain", p.send.eagain}}},
+        {"copy",
+         {{"wait_in_bytes", p.copy.wait_in_bytes},
+          {"wait_out_bytes", p.copy.wait_out_bytes},
+          {"recv_bytes", p.copy.recv_bytes},
+          {"send_bytes", p.copy.send_bytes}}},
+    };
+}
+
+}  // namespace
+
+ordered_json to_json(const Snapshot& snap) {
+    // Every reason, zeros included, so a consumer can read any key unguarded.
+    ordered_json lost = ordered_json::object();
+    for (int r = 0; r < IOT_LOST_NR; ++r)
+        lost[std::string(lost_reason_name(r))] = snap.lost[static_cast<size_t>(r)];
+
+    ordered_json procs = ordered_json::array();
+    for (const ProcessStats& p : snap.processes) procs.push_back(process_json(p));
+
+    return ordered_json{
+        {"tool", "iotrace"},
+        {"schema", kJsonSchema},
+        {"version", snap.version},
+        {"duration_s", snap.duration_s},
+        {"lost_events", snap.lost_events()},
+        {"lost", std::move(lost)},
+        {"processes", std::move(procs)},
+    };
+}
+
+std::string render_json(const Snapshot& snap) {
+    // comm comes from the kernel and may hold bytes that are not UTF-8 (a
+    // process can name itself anything): replace them with U+FFFD rather than
+    // let dump() throw and lose the whole report.
+    return to_json(snap).dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+}
+
+}  // namespace iotrace

@@ -1,0 +1,92 @@
+#include "text_report.h"
+
+#include <fmt/format.h>
+
+#include "model/syscalls.h"
+#include "report/format.h"
+#include "report/syscall_table.h"
+
+namespace iotrace {
+namespace {
+
+// Sections with no calls become a one-liner rather than vanishing, so the
+// reader can tell "traced, none happened" from "not reported".
+
+std::string waits_section(const WaitStats& w) {
+    if (w.calls == 0) return "waits: no waits observed\n";
+    return fmt::format(
+        "waits: {} calls, {} empty ({}), {} ready, {} watched, {} scanned, {} in total\n"
+        "  per wait: {} ready, {} watched, {} scanned, {} mean\n",
+        group_digits(w.calls), group_digits(w.empty), percent(w.empty, w.calls), group_digits(w.ready),
+        group_digits(w.watched), group_digits(w.scanned), human_duration_ns(static_cast<double>(w.time_ns)),
+        ratio(w.ready, w.calls), ratio(w.watched, w.calls), ratio(w.scanned, w.calls),
+        human_duration_ns(static_cast<double>(w.time_ns) / static_cast<double>(w.calls)));  // calls > 0 here
+}
+
+std::string recv_section(const RecvStats& r) {
+    if (r.calls == 0) return "recv: no receives observed\n";
+    return fmt::format("recv: {} calls, {} bytes ({} bytes/call), {} eagain, {} eof, {} short\n",
+                       group_digits(r.calls), group_digits(r.bytes), ratio(r.bytes, r.calls, 1),
+                       group_digits(r.eagain), group_digits(r.eof), group_digits(r.short_reads));
+}
+
+std::string send_section(const SendStats& s) {
+    if (s.calls == 0) return "send: no sends observed\n";
+    return fmt::format("send: {} calls, {} bytes ({} bytes/call), {} eagain\n", group_digits(s.calls),
+                       group_digits(s.bytes), ratio(s.bytes, s.calls, 1), group_digits(s.eagain));
+}
+
+// Always printed: copy has no call count of its own, and an all-zero line
+// (share "-") still says something about a process that only accepted/closed.
+std::string copy_section(const CopyStats& c) {
+    uint64_t bookkeeping = c.wait_in_bytes + c.wait_out_bytes;
+    uint64_t all = bookkeeping + c.recv_bytes + c.send_bytes;
+    return fmt::format(
+        "copy: {} wait_in, {} wait_out, {} recv, {} send bytes\n"
+        "  bookkeeping share (wait_in + wait_out) / all: {}\n",
+        group_digits(c.wait_in_bytes), group_digits(c.wait_out_bytes), group_digits(c.recv_bytes),
+        group_digits(c.send_bytes), percent(bookkeeping, all));
+}
+
+std::string process_section(const ProcessStats& p, double duration_s) {
+    std::string out = fmt::format("PID {} ({}){}\n", p.pid, p.comm, p.exited ? " exited" : "");
+    out += fmt::format("traced for {} s\n\n", fixed_grouped(duration_s, 3));
+    std::string table = render_syscall_table(p);
+    out += table.empty() ? "no probed syscall observed\n" : table;
+    out += "\n";
+    out += waits_section(p.waits);
+    out += recv_section(p.recv);
+    out += send_section(p.send);
+    out += copy_section(p.copy);
+    return out;
+}
+
+std::string lost_line(const Snapshot& snap) {
+    uint64_t n = snap.lost_events();
+    if (n == 0) return "lost events: 0 (every figure is exact)\n";
+    std::string reasons;
+    for (int r = 0; r < IOT_LOST_NR; ++r) {
+        uint64_t v = snap.lost[static_cast<size_t>(r)];
+        if (v == 0) continue;
+        if (!reasons.empty()) reasons += ", ";
+        reasons += fmt::format("{} {}", lost_reason_name(r), group_digits(v));
+    }
+    return fmt::format("warning: lost events: {} ({}); the figures above are lower bounds\n", group_digits(n),
+                       reasons);
+}
+
+}  // namespace
+
+std::string render_text(const Snapshot& snap) {
+    std::string out;
+    if (snap.processes.empty()) out += "no process was traced\n";
+    for (size_t i = 0; i < snap.processes.size(); ++i) {
+        if (i > 0) out += "\n";
+        out += process_section(snap.processes[i], snap.duration_s);
+    }
+    out += "\n";
+    out += lost_line(snap);
+    return out;
+}
+
+}  // namespace iotrace

@@ -1,0 +1,249 @@
+#include "tracer/tracer.h"
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "iotrace.h"
+#include "iotrace.skel.h"
+#include "model/fold.h"
+#include "proc/proc_info.h"
+#include "tracer/libbpf_log.h"
+#include "util/failure.h"
+
+namespace iotrace {
+namespace {
+
+std::string errstr(int err) { return std::strerror(err < 0 ? -err : err); }
+
+std::string load_hint() {
+    std::string hint;
+    FILE* f = std::fopen("/sys/kernel/security/lockdown", "r");
+    if (f) {
+        char buf[128] = {};
+        if (std::fgets(buf, sizeof(buf), f) &&
+            (std::strstr(buf, "[integrity]") || std::strstr(buf, "[confidentiality]")))
+            hint = "\nkernel lockdown is active (/sys/kernel/security/lockdown): BPF tracing is refused; "
+                   "boot with lockdown=none or disable Secure Boot's lockdown";
+        std::fclose(f);
+    }
+    return hint;
+}
+
+// "tracepoint/syscalls/sys_enter_epoll_pwait2" -> "syscalls/sys_enter_epoll_pwait2"
+std::string tracepoint_of(const bpf_program* prog) {
+    std::string sec = bpf_program__section_name(prog);
+    auto slash = sec.find('/');
+    return slash == std::string::npos ? sec : sec.substr(slash + 1);
+}
+
+}  // namespace
+
+Tracer::Tracer(const TracerConfig& config) {
+    libbpf_log_init(config.verbose);
+    ncpus_ = libbpf_num_possible_cpus();
+    if (ncpus_ <= 0) throw Failure("cannot count the possible CPUs (/sys/devices/system/cpu/possible)");
+
+    skel_ = iotrace_bpf__open();
+    if (!skel_) throw Failure("failed to open the BPF object: " + errstr(errno) + libbpf_log_tail());
+    skel_->rodata->self_tgid = static_cast<__u32>(getpid());
+    skel_->rodata->trace_all = config.trace_all;
+
+    if (int err = iotrace_bpf__load(skel_)) {
+        std::string msg = "failed to load the BPF programs into the kernel: " + errstr(err);
+        if (err == -EPERM || err == -EACCES)
+            msg += "\niotrace needs root or CAP_BPF+CAP_PERFMON (and CAP_SYS_RESOURCE on some kernels): run it with sudo";
+        msg += load_hint() + libbpf_log_tail();
+        iotrace_bpf__destroy(skel_);
+        skel_ = nullptr;
+        throw Failure(msg);
+    }
+    try {
+        attach_all();
+    } catch (...) {
+        iotrace_bpf__destroy(skel_);
+        skel_ = nullptr;
+        throw;
+    }
+    ring_ = ring_buffer__new(bpf_map__fd(skel_->maps.events), on_ring_event, this, nullptr);
+    if (!ring_) {
+        iotrace_bpf__destroy(skel_);
+        skel_ = nullptr;
+        throw Failure("failed to set up the BPF ring buffer: " + errstr(errno));
+    }
+}
+
+// Attaches program by program: a syscall this kernel does not have (say
+// epoll_pwait2 before 5.11) costs a warning, not the whole run.
+void Tracer::attach_all() {
+    bpf_program* prog;
+    bpf_object__for_each_program(prog, skel_->obj) {
+        bpf_link* link = bpf_program__attach(prog);
+        if (link) {
+            // the skeleton's destroy does not know these links: keep them in
+            // the program's skeleton slot by name
+            bool stored = false;
+            for (int i = 0; i < skel_->skeleton->prog_cnt; ++i) {
+                if (*skel_->skeleton->progs[i].prog == prog) {
+                    *skel_->skeleton->progs[i].link = link;
+                    stored = true;
+                    break;
+                }
+            }
+            if (!stored) bpf_link__destroy(link);
+            continue;
+        }
+        int err = errno;
+        std::string tp = tracepoint_of(prog);
+        if (err == ENOENT && tp.rfind("syscalls/", 0) == 0) {
+            warnings_.push_back("this kernel has no tracepoint " + tp + ": that syscall is not counted");
+            continue;
+        }
+        throw Failure("failed to attach the BPF program to " + tp + ": " + errstr(err) + load_hint() +
+                      libbpf_log_tail());
+    }
+}
+
+Tracer::~Tracer() {
+    ring_buffer__free(ring_);
+    if (skel_) iotrace_bpf__destroy(skel_);
+}
+
+void Tracer::add_target(int tgid, const std::string& comm, bool follow) {
+    __u32 key = static_cast<__u32>(tgid);
+    __u32 flags = follow ? IOT_TARGET_FOLLOW : 0;
+    if (bpf_map__update_elem(skel_->maps.targets, &key, sizeof(key), &flags, sizeof(flags), BPF_ANY))
+        throw Failure("cannot add pid " + std::to_string(tgid) + " to the traced set: " + errstr(errno));
+    Record& r = records_[tgid];
+    r.comm = comm;
+    // It may have died between the caller's check and now: its exit event is lost.
+    if (!process_exists(tgid)) mark_exited(tgid);
+}
+
+int Tracer::on_ring_event(void* ctx, void* data, size_t size) {
+    if (size >= sizeof(iot_event)) static_cast<Tracer*>(ctx)->handle(*static_cast<const iot_event*>(data));
+    return 0;
+}
+
+void Tracer::handle(const iot_event& e) {
+    int tgid = static_cast<int>(e.tgid);
+    std::string comm(e.comm, strnlen(e.comm, sizeof(e.comm)));
+    switch (e.type) {
+    case IOT_EV_FORK: {
+        Record& r = records_[tgid];
+        r.ppid = static_cast<int>(e.ppid);
+        r.comm = comm;
+        r.exited = false;
+        r.harvested = false;
+        break;
+    }
+    case IOT_EV_EXEC:
+        records_[tgid].comm = comm;
+        break;
+    case IOT_EV_EXIT: {
+        Record& r = records_[tgid];
+        r.comm = comm;
+        r.exited = true;
+        harvest(tgid, r);
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+void Tracer::poll(int timeout_ms) {
+    int n = ring_buffer__poll(ring_, timeout_ms);
+    if (n < 0 && n != -EINTR) throw Failure("reading the BPF ring buffer failed: " + errstr(n));
+}
+
+void Tracer::mark_exited(int tgid) {
+    Record& r = records_[tgid];
+    if (r.exited) return;
+    r.exited = true;
+    __u32 key = static_cast<__u32>(tgid);
+    bpf_map__delete_elem(skel_->maps.targets, &key, sizeof(key), 0);
+    harvest(tgid, r);
+}
+
+// An exited process's counters can no longer change: read them once and free
+// its kernel entry, so fork-per-connection servers do not fill the map.
+void Tracer::harvest(int tgid, Record& r) {
+    if (r.harvested) return;
+    read_counters(tgid, r.final_stats);
+    __u32 key = static_cast<__u32>(tgid);
+    bpf_map__delete_elem(skel_->maps.procs, &key, sizeof(key), 0);
+    r.harvested = true;
+}
+
+bool Tracer::read_counters(int tgid, ProcessStats& out) {
+    std::vector<iot_proc> per_cpu(static_cast<size_t>(ncpus_));
+    __u32 key = static_cast<__u32>(tgid);
+    if (bpf_map__lookup_elem(skel_->maps.procs, &key, sizeof(key), per_cpu.data(),
+                             per_cpu.size() * sizeof(iot_proc), 0))
+        return false;  // no traced call yet
+    fold_percpu(per_cpu.data(), per_cpu.size(), out);
+    return true;
+}
+
+bool Tracer::all_exited() const {
+    if (records_.empty()) return false;
+    for (const auto& [tgid, r] : records_)
+        if (!r.exited) return false;
+    return true;
+}
+
+std::vector<int> Tracer::live_targets() const {
+    std::vector<int> out;
+    for (const auto& [tgid, r] : records_)
+        if (!r.exited) out.push_back(tgid);
+    return out;
+}
+
+Snapshot Tracer::snapshot(double duration_s) {
+    Snapshot snap;
+    snap.version = IOTRACE_VERSION;
+    snap.duration_s = duration_s;
+
+    std::vector<__u64> lost(static_cast<size_t>(ncpus_));
+    for (__u32 reason = 0; reason < IOT_LOST_NR; ++reason) {
+        if (bpf_map__lookup_elem(skel_->maps.lost, &reason, sizeof(reason), lost.data(),
+                                 lost.size() * sizeof(__u64), 0) == 0)
+            for (auto v : lost) snap.lost[reason] += v;
+    }
+
+    // Processes the kernel counted that user space has no record of (the
+    // system-wide mode creates them on first use).
+    std::set<int> in_kernel;
+    __u32 key, next;
+    __u32* prev = nullptr;
+    while (bpf_map__get_next_key(skel_->maps.procs, prev, &next, sizeof(next)) == 0) {
+        in_kernel.insert(static_cast<int>(next));
+        key = next;
+        prev = &key;
+    }
+    for (int tgid : in_kernel)
+        if (!records_.count(tgid)) records_[tgid].comm = read_comm(tgid).value_or("?");
+
+    for (auto& [tgid, r] : records_) {
+        ProcessStats p;
+        if (r.harvested)
+            p = r.final_stats;
+        else
+            read_counters(tgid, p);
+        p.pid = tgid;
+        p.ppid = r.ppid;
+        p.comm = r.comm;
+        p.exited = r.exited;
+        snap.processes.push_back(std::move(p));
+    }
+    return snap;
+}
+
+}  // namespace iotrace

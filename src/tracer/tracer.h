@@ -1,0 +1,76 @@
+// Owns the kernel side: loads and attaches the BPF programs, tells the kernel
+// which processes to trace, follows their lifecycle through the ring buffer
+// and reads the counters back into a Snapshot. The only code that uses libbpf.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "model/snapshot.h"
+
+struct iotrace_bpf;
+struct ring_buffer;
+struct iot_event;
+
+namespace iotrace {
+
+struct TracerConfig {
+    bool trace_all = false;  // every process on the system (but iotrace)
+    bool verbose = false;    // libbpf's messages on stderr
+};
+
+class Tracer {
+public:
+    // Opens, configures, loads and attaches; throws Failure with a message
+    // that says what failed and what to do about it.
+    explicit Tracer(const TracerConfig& config);
+    ~Tracer();
+    Tracer(const Tracer&) = delete;
+    Tracer& operator=(const Tracer&) = delete;
+
+    // Starts counting the process tgid (all its threads); with follow, also
+    // the processes it forks from now on.
+    void add_target(int tgid, const std::string& comm, bool follow);
+
+    // Handles lifecycle events for up to timeout_ms.
+    void poll(int timeout_ms);
+
+    // Marks a target whose exit the kernel could not report (it was already
+    // gone when it was added).
+    void mark_exited(int tgid);
+
+    // True once every target has exited (false while there are none).
+    bool all_exited() const;
+    std::vector<int> live_targets() const;
+
+    // Everything counted so far, exited processes included.
+    Snapshot snapshot(double duration_s);
+
+    // Warnings gathered while attaching (tracepoints this kernel lacks).
+    const std::vector<std::string>& warnings() const { return warnings_; }
+
+private:
+    struct Record {
+        int ppid = 0;
+        std::string comm;
+        bool exited = false;
+        bool harvested = false;  // final counters read, kernel entry deleted
+        ProcessStats final_stats;
+    };
+
+    static int on_ring_event(void* ctx, void* data, size_t size);
+    void handle(const iot_event& e);
+    bool read_counters(int tgid, ProcessStats& out);
+    void harvest(int tgid, Record& r);
+    void attach_all();
+
+    iotrace_bpf* skel_ = nullptr;
+    ring_buffer* ring_ = nullptr;
+    int ncpus_ = 0;
+    std::map<int, Record> records_;  // by tgid
+    std::vector<std::string> warnings_;
+};
+
+}  // namespace iotrace

@@ -1,0 +1,79 @@
+#include "cli/options.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace iotrace {
+namespace {
+
+std::variant<Options, ParseExit> parse(std::vector<std::string> args) {
+    args.insert(args.begin(), "iotrace");
+    std::vector<const char*> argv;
+    for (const auto& a : args) argv.push_back(a.c_str());
+    return parse_options(static_cast<int>(argv.size()), argv.data());
+}
+
+Options ok(std::vector<std::string> args) {
+    auto r = parse(std::move(args));
+    EXPECT_TRUE(std::holds_alternative<Options>(r)) << std::get<ParseExit>(r).text;
+    return std::holds_alternative<Options>(r) ? std::get<Options>(r) : Options{};
+}
+
+ParseExit fails(std::vector<std::string> args) {
+    auto r = parse(std::move(args));
+    EXPECT_TRUE(std::holds_alternative<ParseExit>(r));
+    return std::holds_alternative<ParseExit>(r) ? std::get<ParseExit>(r) : ParseExit{-1, ""};
+}
+
+TEST(Options, PidListsAreSplitAndRepeatable) {
+    Options o = ok({"-p", "10,11", "-p", "12"});
+    EXPECT_EQ(o.pids, (std::vector<int>{10, 11, 12}));
+    EXPECT_FALSE(o.follow);
+    EXPECT_FALSE(o.json);
+    EXPECT_EQ(o.duration_s, 0);
+}
+
+TEST(Options, AllFlags) {
+    Options o = ok({"-f", "-p", "7", "-d", "2.5", "--json", "-o", "out.json", "-v"});
+    EXPECT_TRUE(o.follow);
+    EXPECT_TRUE(o.json);
+    EXPECT_TRUE(o.verbose);
+    EXPECT_DOUBLE_EQ(o.duration_s, 2.5);
+    EXPECT_EQ(o.output, "out.json");
+}
+
+TEST(Options, CommandAfterDoubleDashIsKeptVerbatim) {
+    Options o = ok({"-u", "nobody", "--", "python3", "-p", "--json", "x"});
+    EXPECT_EQ(o.user, "nobody");
+    EXPECT_TRUE(o.pids.empty());
+    EXPECT_FALSE(o.json);  // belongs to the command
+    EXPECT_EQ(o.command, (std::vector<std::string>{"python3", "-p", "--json", "x"}));
+}
+
+TEST(Options, NoTargetIsAUsageError) {
+    ParseExit e = fails({"--json"});
+    EXPECT_EQ(e.exit_code, 2);
+    EXPECT_NE(e.text.find("nothing to trace"), std::string::npos);
+}
+
+TEST(Options, BadValuesAreUsageErrors) {
+    EXPECT_EQ(fails({"-p", "abc"}).exit_code, 2);
+    EXPECT_EQ(fails({"-p", "0"}).exit_code, 2);
+    EXPECT_EQ(fails({"-p", "5", "-d", "-1"}).exit_code, 2);
+    EXPECT_EQ(fails({"--bogus"}).exit_code, 2);
+    EXPECT_EQ(fails({"-p", "5", "-u", "root"}).exit_code, 2);  // -u needs a command
+}
+
+TEST(Options, HelpAndVersionExitZero) {
+    ParseExit h = fails({"--help"});
+    EXPECT_EQ(h.exit_code, 0);
+    EXPECT_NE(h.text.find("Examples:"), std::string::npos);
+    ParseExit v = fails({"--version"});
+    EXPECT_EQ(v.exit_code, 0);
+    EXPECT_NE(v.text.find(IOTRACE_VERSION), std::string::npos);
+}
+
+}  // namespace
+}  // namespace iotrace
