@@ -626,11 +626,13 @@ static __always_inline void select_exit(__u32 sys, long ret)
 	if (!p)
 		return;
 	wait_common(p, f, ret);
+	setbytes = ((f->nfds + 63) / 64) * 8 * f->nsets;
+	/* the sets are copied in before the fds are checked: EBADF copied them */
+	if (ret != -EINVAL && ret != -EFAULT)
+		p->copy_wait_in += setbytes;
 	if (bad_args(ret))
 		return;
 	p->wait_scanned += f->nfds;
-	setbytes = ((f->nfds + 63) / 64) * 8 * f->nsets;
-	p->copy_wait_in += setbytes;
 	if (ret >= 0)
 		p->copy_wait_out += setbytes;
 }

@@ -1,0 +1,494 @@
+#include "harness.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <thread>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+namespace itest {
+namespace {
+
+// iotrace leaves a command it launched running when it stops early (-d,
+// SIGTERM): as subreaper we inherit it and can reap it (kill_and_reap).
+const bool kSubreaper = [] { return prctl(PR_SET_CHILD_SUBREAPER, 1) == 0; }();
+
+std::string env_or(const char* name, const char* fallback) {
+    const char* v = std::getenv(name);
+    return v && *v ? v : fallback;
+}
+
+}  // namespace
+
+std::string iotrace_path() { return env_or("IOTRACE", "build/iotrace"); }
+
+std::string workload(const std::string& name) { return env_or("WORKLOADS", "build/workloads") + "/" + name; }
+
+// ---- Child ---------------------------------------------------------------
+
+Child::Child(const std::vector<std::string>& argv) {
+    (void)kSubreaper;
+    int out[2], err[2];
+    if (pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0) {
+        ADD_FAILURE() << "pipe2: " << std::strerror(errno);
+        return;
+    }
+    int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    std::vector<char*> av;
+    for (const auto& a : argv) av.push_back(const_cast<char*>(a.c_str()));
+    av.push_back(nullptr);
+
+    pid_ = fork();
+    if (pid_ == 0) {
+        dup2(devnull, 0);
+        dup2(out[1], 1);
+        dup2(err[1], 2);
+        sigset_t none;
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, nullptr);
+        execv(av[0], av.data());
+        static const char msg[] = "harness: exec failed\n";  // async-signal-safe only
+        (void)!write(2, msg, sizeof msg - 1);
+        _exit(127);
+    }
+    close(out[1]);
+    close(err[1]);
+    close(devnull);
+    if (pid_ < 0) {
+        ADD_FAILURE() << "fork: " << std::strerror(errno);
+        close(out[0]);
+        close(err[0]);
+        return;
+    }
+    out_fd_ = out[0];
+    err_fd_ = err[0];
+    fcntl(out_fd_, F_SETFL, O_NONBLOCK);
+    fcntl(err_fd_, F_SETFL, O_NONBLOCK);
+    pidfd_ = static_cast<int>(syscall(SYS_pidfd_open, pid_, 0));
+    if (pidfd_ < 0) ADD_FAILURE() << "pidfd_open: " << std::strerror(errno);
+}
+
+Child::Child(Child&& o) noexcept { *this = std::move(o); }
+
+Child& Child::operator=(Child&& o) noexcept {
+    if (this == &o) return *this;
+    reset();
+    pid_ = o.pid_;
+    pidfd_ = o.pidfd_;
+    out_fd_ = o.out_fd_;
+    err_fd_ = o.err_fd_;
+    out_ = std::move(o.out_);
+    err_ = std::move(o.err_);
+    reaped_ = o.reaped_;
+    status_ = o.status_;
+    err_scan_ = o.err_scan_;
+    o.pid_ = o.pidfd_ = o.out_fd_ = o.err_fd_ = -1;
+    o.reaped_ = true;
+    return *this;
+}
+
+void Child::reset() {
+    if (pid_ > 0 && !reaped_) {
+        kill(pid_, SIGKILL);
+        waitpid(pid_, &status_, 0);
+        reaped_ = true;
+    }
+    for (int* fd : {&pidfd_, &out_fd_, &err_fd_})
+        if (*fd >= 0) {
+            close(*fd);
+            *fd = -1;
+        }
+}
+
+Child::~Child() { reset(); }
+
+void Child::pump(Clock::duration wait) {
+    pollfd fds[3];
+    int n = 0;
+    if (out_fd_ >= 0) fds[n++] = {out_fd_, POLLIN, 0};
+    if (err_fd_ >= 0) fds[n++] = {err_fd_, POLLIN, 0};
+    if (!reaped_ && pidfd_ >= 0) fds[n++] = {pidfd_, POLLIN, 0};
+    if (n == 0) return;
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(wait).count();
+    // Once the child is gone, a pipe still held open by a grandchild must not
+    // keep us waiting: just take what is there.
+    if (reaped_) ms = 0;
+    if (poll(fds, n, static_cast<int>(std::max<long long>(ms, 0))) < 0 && errno != EINTR) {
+        ADD_FAILURE() << "poll: " << std::strerror(errno);
+        return;
+    }
+    for (auto [fd, buf] : {std::pair{&out_fd_, &out_}, std::pair{&err_fd_, &err_}}) {
+        while (*fd >= 0) {
+            char b[8192];
+            ssize_t r = read(*fd, b, sizeof b);
+            if (r > 0) {
+                buf->append(b, static_cast<size_t>(r));
+                continue;
+            }
+            if (r == 0) {  // EOF
+                close(*fd);
+                *fd = -1;
+            }
+            break;  // EAGAIN (or an error: give up on this pipe for now)
+        }
+    }
+    if (!reaped_ && waitpid(pid_, &status_, WNOHANG) == pid_) {
+        reaped_ = true;
+        pump(Clock::duration::zero());  // what it wrote just before exiting
+    }
+}
+
+bool Child::wait_out_line(const std::string& line, Clock::duration timeout) {
+    auto deadline = Clock::now() + timeout;
+    const std::string want = line + "\n";
+    for (;;) {
+        size_t at = 0;
+        while ((at = out_.find(want, at)) != std::string::npos) {
+            if (at == 0 || out_[at - 1] == '\n') return true;
+            ++at;
+        }
+        auto now = Clock::now();
+        if (now >= deadline) return false;
+        if (reaped_ && out_fd_ < 0) return false;
+        bool was_reaped = reaped_;
+        pump(deadline - now);
+        if (was_reaped) return out_.find(want) != std::string::npos;
+    }
+}
+
+std::optional<std::string> Child::wait_err_prefix(const std::string& prefix, Clock::duration timeout) {
+    auto deadline = Clock::now() + timeout;
+    for (;;) {
+        size_t start = err_scan_;
+        size_t nl;
+        while ((nl = err_.find('\n', start)) != std::string::npos) {
+            std::string l = err_.substr(start, nl - start);
+            start = nl + 1;
+            if (l.rfind(prefix, 0) == 0) {
+                err_scan_ = start;
+                return l;
+            }
+        }
+        auto now = Clock::now();
+        if (now >= deadline) return std::nullopt;
+        if (reaped_) return std::nullopt;  // pump() drained it on exit
+        pump(deadline - now);
+    }
+}
+
+bool Child::wait_exit(Clock::duration timeout) {
+    auto deadline = Clock::now() + timeout;
+    while (!reaped_) {
+        auto now = Clock::now();
+        if (now >= deadline) return false;
+        pump(deadline - now);
+    }
+    pump(Clock::duration::zero());
+    return true;
+}
+
+int Child::exit_code() const {
+    if (!reaped_) return -1;
+    if (WIFEXITED(status_)) return WEXITSTATUS(status_);
+    if (WIFSIGNALED(status_)) return 128 + WTERMSIG(status_);
+    return -1;
+}
+
+void Child::signal(int sig) {
+    if (pid_ > 0 && !reaped_) kill(pid_, sig);
+}
+
+// ---- files -----------------------------------------------------------------
+
+TempDir::TempDir() {
+    char tmpl[] = "/tmp/iotrace-it.XXXXXX";
+    if (!mkdtemp(tmpl)) ADD_FAILURE() << "mkdtemp: " << std::strerror(errno);
+    dir_ = tmpl;
+}
+
+TempDir::~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+}
+
+std::string read_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+json read_json(const std::string& path) {
+    std::string text = read_file(path);
+    json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
+    if (j.is_discarded()) ADD_FAILURE() << "not JSON: " << path << ":\n" << text.substr(0, 2000);
+    return j;
+}
+
+// ---- expectations ------------------------------------------------------------
+
+Expect& Expect::operator+=(const Expect& o) {
+    for (const auto& [name, s] : o.sys) {
+        SysExp& d = sys[name];
+        d.calls += s.calls;
+        d.errors += s.errors;
+        d.eagain += s.eagain;
+    }
+    waits.calls += o.waits.calls;
+    waits.empty += o.waits.empty;
+    waits.ready += o.waits.ready;
+    waits.watched += o.waits.watched;
+    waits.scanned += o.waits.scanned;
+    recv.calls += o.recv.calls;
+    recv.bytes += o.recv.bytes;
+    recv.eagain += o.recv.eagain;
+    recv.eof += o.recv.eof;
+    recv.short_ += o.recv.short_;
+    send.calls += o.send.calls;
+    send.bytes += o.send.bytes;
+    send.eagain += o.send.eagain;
+    copy.wait_in += o.copy.wait_in;
+    copy.wait_out += o.copy.wait_out;
+    return *this;
+}
+
+const std::vector<std::string>& probed_syscalls() {
+    static const std::vector<std::string> names = {
+        "select",   "pselect6", "poll",     "ppoll",   "epoll_wait", "epoll_pwait",
+        "epoll_pwait2", "epoll_ctl", "recvfrom", "recvmsg", "recvmmsg", "read",
+        "readv",    "sendto",   "sendmsg",  "sendmmsg", "write",     "writev",
+        "accept",   "accept4",  "close",    "io_uring_enter",
+    };
+    return names;
+}
+
+namespace {
+
+// j[key] as an unsigned number; a failure (and a value no test expects) when
+// it is missing or not a number.
+uint64_t num(const json& j, const char* key, const std::string& where) {
+    if (!j.is_object() || !j.contains(key) || !j[key].is_number_unsigned()) {
+        ADD_FAILURE() << where << "." << key << " missing or not an unsigned number";
+        return UINT64_MAX;
+    }
+    return j[key].get<uint64_t>();
+}
+
+const json& member(const json& j, const char* key) {
+    static const json null_json;
+    if (!j.is_object() || !j.contains(key)) {
+        ADD_FAILURE() << "missing \"" << key << "\"";
+        return null_json;
+    }
+    return j[key];
+}
+
+}  // namespace
+
+uint64_t calls_of(const json& proc, const std::string& name) {
+    if (!proc.contains("syscalls") || !proc["syscalls"].contains(name)) return 0;
+    return num(proc["syscalls"][name], "calls", name);
+}
+
+void expect_figures(const json& p, const Expect& e) {
+    const json& sc = member(p, "syscalls");
+    for (const std::string& name : probed_syscalls()) {
+        SysExp want = e.sys.count(name) ? e.sys.at(name) : SysExp{};
+        SysExp got;
+        if (sc.is_object() && sc.contains(name)) {
+            const json& s = sc[name];
+            got = {num(s, "calls", name), num(s, "errors", name), num(s, "eagain", name)};
+            uint64_t time_ns = num(s, "time_ns", name);
+            const json& hist = member(s, "hist_log2_ns");
+            EXPECT_TRUE(hist.is_array() && hist.size() == 40) << name << ".hist_log2_ns must have 40 slots";
+            uint64_t sum = 0;
+            if (hist.is_array())
+                for (const auto& v : hist) sum += v.get<uint64_t>();
+            EXPECT_EQ(sum, got.calls) << name << ": hist_log2_ns must sum to calls";
+            if (got.calls > 0) {
+                EXPECT_GT(time_ns, 0u) << name << ".time_ns";
+            } else {
+                EXPECT_EQ(time_ns, 0u) << name << ".time_ns with no call";
+            }
+        }
+        EXPECT_EQ(got.calls, want.calls) << name << ".calls";
+        EXPECT_EQ(got.errors, want.errors) << name << ".errors";
+        EXPECT_EQ(got.eagain, want.eagain) << name << ".eagain";
+    }
+    if (sc.is_object()) {
+        for (const auto& [k, v] : sc.items()) {
+            EXPECT_NE(std::find(probed_syscalls().begin(), probed_syscalls().end(), k), probed_syscalls().end())
+                << "unknown syscall in report: " << k;
+        }
+    }
+
+    const json& w = member(p, "waits");
+    EXPECT_EQ(num(w, "calls", "waits"), e.waits.calls) << "waits.calls";
+    EXPECT_EQ(num(w, "empty", "waits"), e.waits.empty) << "waits.empty";
+    EXPECT_EQ(num(w, "ready", "waits"), e.waits.ready) << "waits.ready";
+    EXPECT_EQ(num(w, "watched", "waits"), e.waits.watched) << "waits.watched";
+    EXPECT_EQ(num(w, "scanned", "waits"), e.waits.scanned) << "waits.scanned";
+
+    const json& r = member(p, "recv");
+    EXPECT_EQ(num(r, "calls", "recv"), e.recv.calls) << "recv.calls";
+    EXPECT_EQ(num(r, "bytes", "recv"), e.recv.bytes) << "recv.bytes";
+    EXPECT_EQ(num(r, "eagain", "recv"), e.recv.eagain) << "recv.eagain";
+    EXPECT_EQ(num(r, "eof", "recv"), e.recv.eof) << "recv.eof";
+    EXPECT_EQ(num(r, "short", "recv"), e.recv.short_) << "recv.short";
+
+    const json& s = member(p, "send");
+    EXPECT_EQ(num(s, "calls", "send"), e.send.calls) << "send.calls";
+    EXPECT_EQ(num(s, "bytes", "send"), e.send.bytes) << "send.bytes";
+    EXPECT_EQ(num(s, "eagain", "send"), e.send.eagain) << "send.eagain";
+
+    const json& c = member(p, "copy");
+    EXPECT_EQ(num(c, "wait_in_bytes", "copy"), e.copy.wait_in) << "copy.wait_in_bytes";
+    EXPECT_EQ(num(c, "wait_out_bytes", "copy"), e.copy.wait_out) << "copy.wait_out_bytes";
+    EXPECT_EQ(num(c, "recv_bytes", "copy"), e.recv.bytes) << "copy.recv_bytes";
+    EXPECT_EQ(num(c, "send_bytes", "copy"), e.send.bytes) << "copy.send_bytes";
+}
+
+void expect_envelope(const json& report) {
+    ASSERT_TRUE(report.is_object()) << "report is not a JSON object";
+    EXPECT_EQ(report.value("tool", ""), "iotrace");
+    EXPECT_EQ(report.value("schema", -1), 1);
+    EXPECT_TRUE(report.contains("version") && report["version"].is_string()) << "version";
+    EXPECT_TRUE(report.contains("duration_s") && report["duration_s"].is_number() &&
+                report["duration_s"].get<double>() >= 0)
+        << "duration_s";
+    EXPECT_EQ(num(report, "lost_events", "report"), 0u) << "lost_events";
+    EXPECT_TRUE(report.contains("processes") && report["processes"].is_array()) << "processes";
+}
+
+const json* find_process(const json& report, int pid) {
+    if (!report.is_object() || !report.contains("processes") || !report["processes"].is_array()) return nullptr;
+    for (const auto& p : report["processes"])
+        if (p.is_object() && p.value("pid", -1) == pid) return &p;
+    return nullptr;
+}
+
+int pid_in_tracing_line(const std::string& line) {
+    std::string prefix = kTracingPrefix;
+    if (line.rfind(prefix, 0) != 0) return -1;
+    size_t end = line.find_first_not_of("0123456789", prefix.size());
+    if (end == prefix.size()) return -1;
+    return std::stoi(line.substr(prefix.size(), end - prefix.size()));
+}
+
+namespace {
+
+std::string with_stderr(const std::string& what, const Child& it) {
+    return what + "; iotrace exit " + std::to_string(it.exit_code()) + ", stderr:\n" + it.err();
+}
+
+std::string read_report(const std::string& file, json& out) {
+    std::string text = read_file(file);
+    out = json::parse(text, nullptr, /*allow_exceptions=*/false);
+    if (out.is_discarded()) return "report is not JSON:\n" + text.substr(0, 2000);
+    return "";
+}
+
+}  // namespace
+
+std::string run_attached(const std::vector<std::string>& wl_args, const std::vector<std::string>& extra,
+                         TracedRun& out, bool json) {
+    TempDir tmp;
+    std::vector<std::string> wl_argv = {workload("iowork")};
+    wl_argv.insert(wl_argv.end(), wl_args.begin(), wl_args.end());
+    wl_argv.push_back("--wait");
+    Child wl(wl_argv);
+    if (!wl.wait_out_line("ready")) return "iowork never said ready; stderr: " + wl.err();
+    out.target_pid = wl.pid();
+
+    std::string file = tmp.path("report.json");
+    std::vector<std::string> argv = {iotrace_path(), "-p", std::to_string(wl.pid())};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    if (json) argv.insert(argv.end(), {"--json", "-o", file});
+    Child it(argv);
+    auto line = it.wait_err_prefix(kTracingPrefix);
+    if (!line) return with_stderr("no tracing line", it);
+    out.tracing_line = *line;
+    if (pid_in_tracing_line(*line) != wl.pid() || line->find("(iowork)") == std::string::npos)
+        return "tracing line does not name " + std::to_string(wl.pid()) + " (iowork): " + *line;
+
+    wl.signal(SIGUSR1);
+    if (!wl.wait_exit()) return "iowork did not finish";
+    if (wl.exit_code() != 0)
+        return "iowork exited " + std::to_string(wl.exit_code()) + ": " + wl.err();
+    if (!it.wait_exit()) return with_stderr("iotrace did not exit after its target", it);
+    out.iotrace_err = it.err();
+    out.iotrace_out = it.out();
+    if (it.exit_code() != 0) return with_stderr("iotrace failed", it);
+    return json ? read_report(file, out.report) : "";
+}
+
+std::string run_launched(const std::vector<std::string>& wl_args, const std::vector<std::string>& extra,
+                         TracedRun& out) {
+    TempDir tmp;
+    std::string file = tmp.path("report.json");
+    std::vector<std::string> argv = {iotrace_path()};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    argv.insert(argv.end(), {"--json", "-o", file, "--", workload("iowork")});
+    argv.insert(argv.end(), wl_args.begin(), wl_args.end());
+    Child it(argv);
+    auto line = it.wait_err_prefix(kTracingPrefix);
+    if (!line) return with_stderr("no tracing line", it);
+    out.tracing_line = *line;
+    out.target_pid = pid_in_tracing_line(*line);
+    if (out.target_pid <= 0 || line->find("(iowork)") == std::string::npos)
+        return "tracing line does not name a pid (iowork): " + *line;
+    if (!it.wait_exit()) return with_stderr("iotrace did not exit after its command", it);
+    out.iotrace_err = it.err();
+    out.iotrace_out = it.out();
+    // iowork shares iotrace's stderr: its own checks print "iowork: FAIL".
+    if (it.err().find("iowork:") != std::string::npos) return with_stderr("iowork complained", it);
+    if (it.exit_code() != 0) return with_stderr("iotrace failed", it);
+    return read_report(file, out.report);
+}
+
+int parallel_jobs() {
+    const char* v = std::getenv("ITEST_JOBS");
+    int n = v && *v ? std::atoi(v) : 8;
+    return std::max(n, 1);
+}
+
+std::map<std::string, RunResult> run_parallel(const std::vector<std::pair<std::string, RunJob>>& jobs) {
+    std::map<std::string, RunResult> results;
+    for (const auto& j : jobs) results[j.first];  // all nodes exist before the threads start
+    std::atomic<size_t> next{0};
+    auto worker = [&] {
+        for (size_t i; (i = next++) < jobs.size();) {
+            RunResult& r = results.at(jobs[i].first);
+            r.error = jobs[i].second(r.run);
+        }
+    };
+    std::vector<std::thread> threads;
+    for (int t = 0; t < std::min<int>(parallel_jobs(), static_cast<int>(jobs.size())); ++t) threads.emplace_back(worker);
+    for (auto& t : threads) t.join();
+    return results;
+}
+
+void kill_and_reap(pid_t pid) {
+    if (pid <= 0) return;
+    if (kill(pid, SIGKILL) != 0 && errno == ESRCH) {
+        waitpid(pid, nullptr, WNOHANG);  // a zombie of ours? (ESRCH is not given for those)
+        return;
+    }
+    waitpid(pid, nullptr, 0);  // ECHILD at once if it is not ours
+}
+
+}  // namespace itest
