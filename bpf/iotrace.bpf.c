@@ -49,6 +49,10 @@ char LICENSE[] SEC("license") = "GPL";
 /* Set by user space between open and load. */
 const volatile __u32 self_tgid = 0;   /* iotrace itself: never traced */
 const volatile bool trace_all = false; /* every process, not just targets */
+/* Benchmark floor: every program returns at once (same tracepoints, no
+ * work), to measure what the attachment alone costs. The verifier drops the
+ * rest of each program when this is set. */
+const volatile bool floor_only = false;
 
 /* tgid -> IOT_TARGET_* flags. User space adds the -p/-- targets; the fork
  * handler adds children of followed targets. */
@@ -92,7 +96,14 @@ struct inflight {
 	__u64 asked;   /* receives: bytes asked for */
 	__u64 ptr;     /* recvmmsg/sendmmsg: the mmsghdr vector */
 	__u32 bad_read; /* a size could not be read: don't add watched/asked */
-	__u32 pad;
+	__s32 fd;      /* receives, sends, close, epoll_ctl: the fd; waits: epfd */
+	__u64 seq;     /* waits: the waiter's call number */
+	__u32 waiter;  /* waits: the waiter id (readiness.bpf.h) */
+	__u32 ctl_events; /* epoll_ctl: the event mask asked for */
+	__u64 ctl_data;   /* epoll_ctl: the event data */
+	__u64 nvcsw;   /* waits: voluntary switches at entry */
+	__u64 set_out; /* select: the write set (the read set is in ptr) */
+	__u64 dur;     /* at exit: the call's duration */
 };
 
 struct {
@@ -116,6 +127,7 @@ struct {
 /* Template for a new procs entry (a map update needs a value pointer). */
 static const struct iot_proc zero_proc;
 
+
 static __always_inline void count_lost(__u32 reason)
 {
 	__u64 *v = bpf_map_lookup_elem(&lost, &reason);
@@ -134,6 +146,13 @@ static __always_inline __u32 log2_slot(__u64 v)
 	shift = (v > 0x3) << 1; v >>= shift; r |= shift;
 	r |= (v >> 1);
 	return r < IOT_HIST_SLOTS ? r : IOT_HIST_SLOTS - 1;
+}
+
+#include "readiness.bpf.h"
+
+static __always_inline bool is_wait(__u32 sys)
+{
+	return sys <= IOT_EPOLL_PWAIT2;
 }
 
 /* ---------------------------------------------------------------- enter */
@@ -164,6 +183,24 @@ static __always_inline struct inflight *enter(__u32 sys)
 static __always_inline void enter_done(struct inflight *f)
 {
 	f->ts = bpf_ktime_get_ns();
+}
+
+/* Every wait: its waiter's call number, and the state that tells at exit
+ * whether it slept (voluntary switches) and how long it was off CPU. */
+static __always_inline void wait_begin(struct inflight *f, __u32 waiter)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	struct task_struct *task = bpf_get_current_task_btf();
+
+	f->waiter = waiter;
+	f->seq = waiter_begin(id >> 32, waiter);
+	f->nvcsw = BPF_CORE_READ(task, nvcsw);
+	offcpu_begin((__u32)id);
+}
+
+static __always_inline __u32 thread_waiter(void)
+{
+	return (__u32)bpf_get_current_pid_tgid() | WAITER_THREAD;
 }
 
 /* select/pselect6: count the bits below nfds in one input set. */
@@ -241,12 +278,17 @@ static __always_inline void select_enter(__u32 sys, __s64 n, __u64 inp, __u64 ou
 		}
 	}
 	f->watched = c.bits;
+	f->ptr = inp;
+	f->set_out = outp;
+	wait_begin(f, thread_waiter());
 	enter_done(f);
 }
 
 SEC("tracepoint/syscalls/sys_enter_select")
 int enter_select(struct trace_event_raw_sys_enter *ctx)
 {
+	if (floor_only)
+		return 0;
 	select_enter(IOT_SELECT, (int)ctx->args[0], ctx->args[1], ctx->args[2], ctx->args[3]);
 	return 0;
 }
@@ -254,6 +296,8 @@ int enter_select(struct trace_event_raw_sys_enter *ctx)
 SEC("tracepoint/syscalls/sys_enter_pselect6")
 int enter_pselect6(struct trace_event_raw_sys_enter *ctx)
 {
+	if (floor_only)
+		return 0;
 	select_enter(IOT_PSELECT6, (int)ctx->args[0], ctx->args[1], ctx->args[2], ctx->args[3]);
 	return 0;
 }
@@ -312,12 +356,16 @@ static __always_inline void poll_enter(__u32 sys, __u64 ufds, __u64 nfds)
 		}
 	}
 	f->watched = c.watched;
+	f->ptr = ufds;
+	wait_begin(f, thread_waiter());
 	enter_done(f);
 }
 
 SEC("tracepoint/syscalls/sys_enter_poll")
 int enter_poll(struct trace_event_raw_sys_enter *ctx)
 {
+	if (floor_only)
+		return 0;
 	poll_enter(IOT_POLL, ctx->args[0], ctx->args[1]);
 	return 0;
 }
@@ -325,6 +373,8 @@ int enter_poll(struct trace_event_raw_sys_enter *ctx)
 SEC("tracepoint/syscalls/sys_enter_ppoll")
 int enter_ppoll(struct trace_event_raw_sys_enter *ctx)
 {
+	if (floor_only)
+		return 0;
 	poll_enter(IOT_PPOLL, ctx->args[0], ctx->args[1]);
 	return 0;
 }
@@ -335,7 +385,7 @@ struct eventpoll___v64 {
 	refcount_t refcount;
 } __attribute__((preserve_access_index));
 
-static __always_inline void epoll_wait_enter(__u32 sys, int epfd)
+static __always_inline void epoll_wait_enter(__u32 sys, int epfd, __u64 events)
 {
 	struct inflight *f = enter(sys);
 	struct task_struct *task;
@@ -371,49 +421,75 @@ static __always_inline void epoll_wait_enter(__u32 sys, int epfd)
 	}
 	f->watched = refs > 0 ? refs - 1 : 0;
 out:
+	f->fd = epfd;
+	f->ptr = events;
+	wait_begin(f, (__u32)epfd);
 	enter_done(f);
 }
 
 SEC("tracepoint/syscalls/sys_enter_epoll_wait")
 int enter_epoll_wait(struct trace_event_raw_sys_enter *ctx)
 {
-	epoll_wait_enter(IOT_EPOLL_WAIT, (int)ctx->args[0]);
+	if (floor_only)
+		return 0;
+	epoll_wait_enter(IOT_EPOLL_WAIT, (int)ctx->args[0], ctx->args[1]);
 	return 0;
 }
 
 SEC("tracepoint/syscalls/sys_enter_epoll_pwait")
 int enter_epoll_pwait(struct trace_event_raw_sys_enter *ctx)
 {
-	epoll_wait_enter(IOT_EPOLL_PWAIT, (int)ctx->args[0]);
+	if (floor_only)
+		return 0;
+	epoll_wait_enter(IOT_EPOLL_PWAIT, (int)ctx->args[0], ctx->args[1]);
 	return 0;
 }
 
 SEC("tracepoint/syscalls/sys_enter_epoll_pwait2")
 int enter_epoll_pwait2(struct trace_event_raw_sys_enter *ctx)
 {
-	epoll_wait_enter(IOT_EPOLL_PWAIT2, (int)ctx->args[0]);
+	if (floor_only)
+		return 0;
+	epoll_wait_enter(IOT_EPOLL_PWAIT2, (int)ctx->args[0], ctx->args[1]);
 	return 0;
 }
 
 SEC("tracepoint/syscalls/sys_enter_epoll_ctl")
 int enter_epoll_ctl(struct trace_event_raw_sys_enter *ctx)
 {
+	if (floor_only)
+		return 0;
 	struct inflight *f = enter(IOT_EPOLL_CTL);
 
 	if (!f)
 		return 0;
 	f->nfds = ctx->args[1]; /* op */
+	f->waiter = (__u32)ctx->args[0]; /* epfd */
+	f->fd = (int)ctx->args[2];
+	f->ctl_events = 0;
+	f->ctl_data = 0;
+	if (f->nfds != EPOLL_CTL_DEL && ctx->args[3]) {
+		__u8 ev[EPOLL_EVENT_SIZE];
+
+		if (bpf_probe_read_user(ev, sizeof(ev), (void *)ctx->args[3]) == 0) {
+			__builtin_memcpy(&f->ctl_events, ev, 4);
+			__builtin_memcpy(&f->ctl_data, ev + EPOLL_EVENT_SIZE - 8, 8);
+		} else {
+			f->bad_read = 1;
+		}
+	}
 	enter_done(f);
 	return 0;
 }
 
 /* Receives: remember the bytes asked for. */
-static __always_inline void recv_enter(__u32 sys, __u64 len)
+static __always_inline void recv_enter(__u32 sys, int fd, __u64 len)
 {
 	struct inflight *f = enter(sys);
 
 	if (!f)
 		return;
+	f->fd = fd;
 	f->asked = len;
 	enter_done(f);
 }
@@ -449,13 +525,14 @@ static long iovsum_chunk(__u32 i, struct iovsum_ctx *c)
 	return 0;
 }
 
-static __always_inline void iov_enter(__u32 sys, __u64 iov, __u64 n)
+static __always_inline void iov_enter(__u32 sys, int fd, __u64 iov, __u64 n)
 {
 	struct inflight *f = enter(sys);
 	struct iovsum_ctx c = { .uptr = iov, .n = n };
 
 	if (!f)
 		return;
+	f->fd = fd;
 	if (n > IOV_CHUNK * IOV_MAX_CHUNKS) {
 		f->bad_read = 1; /* the kernel refuses it with EINVAL anyway */
 	} else {
@@ -472,27 +549,35 @@ static __always_inline void iov_enter(__u32 sys, __u64 iov, __u64 n)
 SEC("tracepoint/syscalls/sys_enter_recvfrom")
 int enter_recvfrom(struct trace_event_raw_sys_enter *ctx)
 {
-	recv_enter(IOT_RECVFROM, ctx->args[2]);
+	if (floor_only)
+		return 0;
+	recv_enter(IOT_RECVFROM, (int)ctx->args[0], ctx->args[2]);
 	return 0;
 }
 
 SEC("tracepoint/syscalls/sys_enter_read")
 int enter_read(struct trace_event_raw_sys_enter *ctx)
 {
-	recv_enter(IOT_READ, ctx->args[2]);
+	if (floor_only)
+		return 0;
+	recv_enter(IOT_READ, (int)ctx->args[0], ctx->args[2]);
 	return 0;
 }
 
 SEC("tracepoint/syscalls/sys_enter_readv")
 int enter_readv(struct trace_event_raw_sys_enter *ctx)
 {
-	iov_enter(IOT_READV, ctx->args[1], ctx->args[2]);
+	if (floor_only)
+		return 0;
+	iov_enter(IOT_READV, (int)ctx->args[0], ctx->args[1], ctx->args[2]);
 	return 0;
 }
 
 SEC("tracepoint/syscalls/sys_enter_recvmsg")
 int enter_recvmsg(struct trace_event_raw_sys_enter *ctx)
 {
+	if (floor_only)
+		return 0;
 	struct user_msghdr m = {};
 
 	/* the iovec array is summed like readv's; a failed read of the header
@@ -502,22 +587,24 @@ int enter_recvmsg(struct trace_event_raw_sys_enter *ctx)
 
 		if (f) {
 			count_lost(IOT_LOST_USER_READ);
+			f->fd = (int)ctx->args[0];
 			f->bad_read = 1;
 			f->asked = 0;
 			enter_done(f);
 		}
 		return 0;
 	}
-	iov_enter(IOT_RECVMSG, (__u64)m.msg_iov, m.msg_iovlen);
+	iov_enter(IOT_RECVMSG, (int)ctx->args[0], (__u64)m.msg_iov, m.msg_iovlen);
 	return 0;
 }
 
-static __always_inline void mmsg_enter(__u32 sys, __u64 vec, __u64 vlen)
+static __always_inline void mmsg_enter(__u32 sys, int fd, __u64 vec, __u64 vlen)
 {
 	struct inflight *f = enter(sys);
 
 	if (!f)
 		return;
+	f->fd = fd;
 	f->ptr = vec;
 	f->nfds = (__u32)vlen;
 	enter_done(f);
@@ -526,25 +613,33 @@ static __always_inline void mmsg_enter(__u32 sys, __u64 vec, __u64 vlen)
 SEC("tracepoint/syscalls/sys_enter_recvmmsg")
 int enter_recvmmsg(struct trace_event_raw_sys_enter *ctx)
 {
-	mmsg_enter(IOT_RECVMMSG, ctx->args[1], ctx->args[2]);
+	if (floor_only)
+		return 0;
+	mmsg_enter(IOT_RECVMMSG, (int)ctx->args[0], ctx->args[1], ctx->args[2]);
 	return 0;
 }
 
 SEC("tracepoint/syscalls/sys_enter_sendmmsg")
 int enter_sendmmsg(struct trace_event_raw_sys_enter *ctx)
 {
-	mmsg_enter(IOT_SENDMMSG, ctx->args[1], ctx->args[2]);
+	if (floor_only)
+		return 0;
+	mmsg_enter(IOT_SENDMMSG, (int)ctx->args[0], ctx->args[1], ctx->args[2]);
 	return 0;
 }
 
-/* Calls whose entry carries nothing but the clock. */
+/* Calls whose entry carries nothing but the clock and the fd. */
 #define PLAIN_ENTER(name, sys)                                  \
 	SEC("tracepoint/syscalls/sys_enter_" #name)             \
 	int enter_##name(struct trace_event_raw_sys_enter *ctx) \
 	{                                                       \
+		if (floor_only)                                \
+			return 0;                               \
 		struct inflight *f = enter(sys);                \
-		if (f)                                          \
+		if (f) {                                        \
+			f->fd = (int)ctx->args[0];              \
 			enter_done(f);                          \
+		}                                               \
 		return 0;                                       \
 	}
 
@@ -576,6 +671,7 @@ static __always_inline struct iot_proc *exit_account(__u32 sys, long ret, struct
 	now = bpf_ktime_get_ns();
 	dur = now - f->ts;
 	f->ts = 0;
+	f->dur = dur;
 
 	tgid = bpf_get_current_pid_tgid() >> 32;
 	p = bpf_map_lookup_elem(&procs, &tgid);
@@ -609,12 +705,144 @@ static __always_inline bool bad_args(long ret)
 
 static __always_inline void wait_common(struct iot_proc *p, struct inflight *f, long ret)
 {
+	__u64 id = bpf_get_current_pid_tgid(), off = 0;
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct iot_thread *t = thread_get(id >> 32, (__u32)id);
+	bool woke = BPF_CORE_READ(task, nvcsw) != f->nvcsw;
+
 	if (ret == 0)
 		p->wait_empty++;
 	else if (ret > 0)
 		p->wait_ready += ret;
 	if (!f->bad_read && !bad_args(ret))
 		p->wait_watched += f->watched;
+	/* a voluntary switch inside the call: it blocked, and is back, so woken */
+	if (woke)
+		p->wait_wakeups++;
+	if (offcpu_end((__u32)id, &off))
+		p->wait_cpu_ns += f->dur > off ? f->dur - off : 0;
+	else
+		count_lost(IOT_LOST_OFFCPU_SLOT);
+	if (t) {
+		t->waits++;
+		t->wakeups += woke;
+	}
+}
+
+/* select results: every bit set in the returned read and write sets. */
+struct selres_ctx {
+	__u64 in, out;  /* user pointers to the result sets, 0 if NULL */
+	__u64 nfds;
+	__u64 seq;
+	__u32 tgid, waiter;
+	__u32 failed;
+	struct tally t;
+};
+
+static long selres_word(__u32 i, struct selres_ctx *c)
+{
+	__u64 base = (__u64)i * 64, rw = 0, ww = 0;
+
+	if (base >= c->nfds)
+		return 1;
+	if ((c->in && bpf_probe_read_user(&rw, 8, (void *)(c->in + (__u64)i * 8))) ||
+	    (c->out && bpf_probe_read_user(&ww, 8, (void *)(c->out + (__u64)i * 8)))) {
+		c->failed = 1;
+		return 1;
+	}
+	if (c->nfds - base < 64) {
+		__u64 keep = (1ULL << (c->nfds - base)) - 1;
+		rw &= keep;
+		ww &= keep;
+	}
+	if (!(rw | ww))
+		return 0;
+	for (__u32 k = 0; k < 64; k++) {
+		__u32 what = (((rw >> k) & 1) ? REPORT_READABLE : 0) | (((ww >> k) & 1) ? REPORT_WRITABLE : 0);
+
+		if (what)
+			tally_add(&c->t, report_fd(c->tgid, c->waiter, (__s32)(base + k),
+						   REPORT(what, IOT_TRIG_SELECT), c->seq));
+	}
+	return 0;
+}
+
+/* poll results: entries whose revents say readable or writable. */
+struct pollres_ctx {
+	__u64 uptr;
+	__u64 nfds;
+	__u64 seq;
+	__u32 tgid, waiter;
+	__u32 failed;
+	struct tally t;
+};
+
+static long pollres_chunk(__u32 i, struct pollres_ctx *c)
+{
+	__u32 zero = 0;
+	struct scratch *s = bpf_map_lookup_elem(&scratch, &zero);
+	__u64 first = (__u64)i * POLL_CHUNK, n;
+
+	if (!s || first >= c->nfds)
+		return 1;
+	n = c->nfds - first;
+	if (n > POLL_CHUNK)
+		n = POLL_CHUNK;
+	if (bpf_probe_read_user(s->w, (n * 8) & 0x3f8, (void *)(c->uptr + first * 8))) {
+		c->failed = 1;
+		return 1;
+	}
+	for (__u32 k = 0; k < POLL_CHUNK; k++) {
+		__u64 e;
+		__s32 fd;
+		__u16 rev;
+		__u32 what;
+
+		if (k >= n)
+			break;
+		e = s->w[k];
+		fd = (__s32)(__u32)e;
+		rev = (__u16)(e >> 48); /* struct pollfd { int fd; short events; short revents; } */
+		what = ((rev & POLLIN) ? REPORT_READABLE : 0) | ((rev & POLLOUT) ? REPORT_WRITABLE : 0);
+		if (fd >= 0 && what)
+			tally_add(&c->t, report_fd(c->tgid, c->waiter, fd, REPORT(what, IOT_TRIG_POLL), c->seq));
+	}
+	return 0;
+}
+
+/* epoll results: name each event's fd through its registration's data. */
+struct epres_ctx {
+	__u64 uptr;
+	__u64 seq;
+	__u32 tgid;
+	__s32 epfd;
+	__u32 failed, unknown;
+	struct tally t;
+};
+
+static long epres_event(__u32 i, struct epres_ctx *c)
+{
+	__u8 ev[EPOLL_EVENT_SIZE];
+	struct iot_ep_data_key k = { .tgid = c->tgid, .epfd = c->epfd };
+	struct iot_ep_reg *reg;
+	__u32 events, what, trig;
+
+	if (bpf_probe_read_user(ev, sizeof(ev), (void *)(c->uptr + (__u64)i * EPOLL_EVENT_SIZE))) {
+		c->failed = 1;
+		return 1;
+	}
+	__builtin_memcpy(&events, ev, 4);
+	__builtin_memcpy(&k.data, ev + EPOLL_EVENT_SIZE - 8, 8);
+	reg = bpf_map_lookup_elem(&ep_by_data, &k);
+	if (!reg) {
+		c->unknown++;
+		return 0;
+	}
+	trig = (reg->events & EPOLLET) ? IOT_TRIG_ET : (reg->events & EPOLLONESHOT) ? IOT_TRIG_ONESHOT : IOT_TRIG_LT;
+	what = ((events & EPOLLIN) ? REPORT_READABLE : 0) | ((events & EPOLLOUT) ? REPORT_WRITABLE : 0);
+	if (what)
+		tally_add(&c->t, report_fd(c->tgid, (__u32)c->epfd, reg->fd, REPORT(what, trig), c->seq));
+	return 0;
 }
 
 static __always_inline void select_exit(__u32 sys, long ret)
@@ -635,11 +863,23 @@ static __always_inline void select_exit(__u32 sys, long ret)
 	p->wait_scanned += f->nfds;
 	if (ret >= 0)
 		p->copy_wait_out += setbytes;
+	if (ret > 0 && (f->ptr || f->set_out)) {
+		struct selres_ctx c = { .in = f->ptr, .out = f->set_out, .nfds = f->nfds, .seq = f->seq,
+					.tgid = bpf_get_current_pid_tgid() >> 32, .waiter = f->waiter };
+
+		bpf_loop((f->nfds + 63) / 64 > SELECT_MAX_CHUNKS * 16 ? 0 : (f->nfds + 63) / 64,
+			 selres_word, &c, 0);
+		if (c.failed)
+			count_lost(IOT_LOST_USER_READ);
+		tally_apply(p, &c.t);
+	}
 }
 
 SEC("tracepoint/syscalls/sys_exit_select")
 int exit_select(struct trace_event_raw_sys_exit *ctx)
 {
+	if (floor_only)
+		return 0;
 	select_exit(IOT_SELECT, ctx->ret);
 	return 0;
 }
@@ -647,6 +887,8 @@ int exit_select(struct trace_event_raw_sys_exit *ctx)
 SEC("tracepoint/syscalls/sys_exit_pselect6")
 int exit_pselect6(struct trace_event_raw_sys_exit *ctx)
 {
+	if (floor_only)
+		return 0;
 	select_exit(IOT_PSELECT6, ctx->ret);
 	return 0;
 }
@@ -666,11 +908,22 @@ static __always_inline void poll_exit(__u32 sys, long ret)
 	/* revents go back even when a signal cut the wait short */
 	if (ret >= 0 || ret == -EINTR || ret == -ERESTARTNOHAND)
 		p->copy_wait_out += f->nfds * 2;
+	if (ret > 0 && !f->bad_read) {
+		struct pollres_ctx c = { .uptr = f->ptr, .nfds = f->nfds, .seq = f->seq,
+					 .tgid = bpf_get_current_pid_tgid() >> 32, .waiter = f->waiter };
+
+		bpf_loop((f->nfds + POLL_CHUNK - 1) / POLL_CHUNK, pollres_chunk, &c, 0);
+		if (c.failed)
+			count_lost(IOT_LOST_USER_READ);
+		tally_apply(p, &c.t);
+	}
 }
 
 SEC("tracepoint/syscalls/sys_exit_poll")
 int exit_poll(struct trace_event_raw_sys_exit *ctx)
 {
+	if (floor_only)
+		return 0;
 	poll_exit(IOT_POLL, ctx->ret);
 	return 0;
 }
@@ -678,6 +931,8 @@ int exit_poll(struct trace_event_raw_sys_exit *ctx)
 SEC("tracepoint/syscalls/sys_exit_ppoll")
 int exit_ppoll(struct trace_event_raw_sys_exit *ctx)
 {
+	if (floor_only)
+		return 0;
 	poll_exit(IOT_PPOLL, ctx->ret);
 	return 0;
 }
@@ -691,14 +946,34 @@ static __always_inline void epoll_wait_exit(__u32 sys, long ret)
 		return;
 	wait_common(p, f, ret);
 	if (ret > 0) {
+		struct epres_ctx c = { .uptr = f->ptr, .seq = f->seq,
+				       .tgid = bpf_get_current_pid_tgid() >> 32, .epfd = f->fd };
+
 		p->wait_scanned += ret;
 		p->copy_wait_out += ret * EPOLL_EVENT_SIZE;
+		if (ret > EPOLL_EVENTS_MAX) {
+			count_lost(IOT_LOST_BOUND);
+			return;
+		}
+		bpf_loop(ret, epres_event, &c, 0);
+		if (c.failed)
+			count_lost(IOT_LOST_USER_READ);
+		{
+			__u32 r = IOT_LOST_UNKNOWN_REG;
+			__u64 *v = bpf_map_lookup_elem(&lost, &r);
+
+			if (v)
+				*v += c.unknown;
+		}
+		tally_apply(p, &c.t);
 	}
 }
 
 SEC("tracepoint/syscalls/sys_exit_epoll_wait")
 int exit_epoll_wait(struct trace_event_raw_sys_exit *ctx)
 {
+	if (floor_only)
+		return 0;
 	epoll_wait_exit(IOT_EPOLL_WAIT, ctx->ret);
 	return 0;
 }
@@ -706,6 +981,8 @@ int exit_epoll_wait(struct trace_event_raw_sys_exit *ctx)
 SEC("tracepoint/syscalls/sys_exit_epoll_pwait")
 int exit_epoll_pwait(struct trace_event_raw_sys_exit *ctx)
 {
+	if (floor_only)
+		return 0;
 	epoll_wait_exit(IOT_EPOLL_PWAIT, ctx->ret);
 	return 0;
 }
@@ -713,6 +990,8 @@ int exit_epoll_pwait(struct trace_event_raw_sys_exit *ctx)
 SEC("tracepoint/syscalls/sys_exit_epoll_pwait2")
 int exit_epoll_pwait2(struct trace_event_raw_sys_exit *ctx)
 {
+	if (floor_only)
+		return 0;
 	epoll_wait_exit(IOT_EPOLL_PWAIT2, ctx->ret);
 	return 0;
 }
@@ -720,34 +999,63 @@ int exit_epoll_pwait2(struct trace_event_raw_sys_exit *ctx)
 SEC("tracepoint/syscalls/sys_exit_epoll_ctl")
 int exit_epoll_ctl(struct trace_event_raw_sys_exit *ctx)
 {
+	if (floor_only)
+		return 0;
+	long ret = ctx->ret;
 	struct inflight *f;
-	struct iot_proc *p = exit_account(IOT_EPOLL_CTL, ctx->ret, &f);
+	struct iot_proc *p = exit_account(IOT_EPOLL_CTL, ret, &f);
 
+	if (!p)
+		return 0;
 	/* the kernel copies the event in for ADD and MOD before it checks more */
-	if (p && (f->nfds == EPOLL_CTL_ADD || f->nfds == EPOLL_CTL_MOD) && ctx->ret != -EFAULT)
+	if ((f->nfds == EPOLL_CTL_ADD || f->nfds == EPOLL_CTL_MOD) && ret != -EFAULT)
 		p->copy_wait_in += EPOLL_EVENT_SIZE;
+	if (ret == 0) {
+		__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+		__s32 epfd = (__s32)f->waiter;
+
+		if (f->nfds == EPOLL_CTL_DEL)
+			ep_unregister(tgid, epfd, f->fd);
+		else if (!f->bad_read)
+			ep_register(tgid, epfd, f->fd, f->ctl_events, f->ctl_data);
+	}
 	return 0;
+}
+
+/* Every receive: the thread's count, and the fd's if a wait reported it. */
+static __always_inline void recv_note(struct inflight *f, long ret, __u64 bytes, bool drained)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	struct iot_thread *t = thread_get(id >> 32, (__u32)id);
+
+	if (t)
+		t->recv++;
+	fd_note_read(id >> 32, f->fd, ret, bytes, drained);
 }
 
 static __always_inline void recv_exit(__u32 sys, long ret)
 {
 	struct inflight *f;
 	struct iot_proc *p = exit_account(sys, ret, &f);
+	bool is_short;
 
 	if (!p)
 		return;
-	if (ret == 0) {
+	is_short = ret > 0 && !f->bad_read && (__u64)ret < f->asked;
+	if (ret == 0)
 		p->recv_eof++;
-	} else if (ret > 0) {
+	else if (ret > 0)
 		p->recv_bytes += ret;
-		if (!f->bad_read && (__u64)ret < f->asked)
-			p->recv_short++;
-	}
+	if (is_short)
+		p->recv_short++;
+	recv_note(f, ret, ret > 0 ? ret : 0, ret == 0 || ret == -EAGAIN || is_short);
 }
 
 SEC("tracepoint/syscalls/sys_exit_recvfrom")
 int exit_recvfrom(struct trace_event_raw_sys_exit *ctx)
 {
+	if (floor_only)
+		return 0;
 	recv_exit(IOT_RECVFROM, ctx->ret);
 	return 0;
 }
@@ -755,6 +1063,8 @@ int exit_recvfrom(struct trace_event_raw_sys_exit *ctx)
 SEC("tracepoint/syscalls/sys_exit_recvmsg")
 int exit_recvmsg(struct trace_event_raw_sys_exit *ctx)
 {
+	if (floor_only)
+		return 0;
 	recv_exit(IOT_RECVMSG, ctx->ret);
 	return 0;
 }
@@ -762,6 +1072,8 @@ int exit_recvmsg(struct trace_event_raw_sys_exit *ctx)
 SEC("tracepoint/syscalls/sys_exit_read")
 int exit_read(struct trace_event_raw_sys_exit *ctx)
 {
+	if (floor_only)
+		return 0;
 	recv_exit(IOT_READ, ctx->ret);
 	return 0;
 }
@@ -769,6 +1081,8 @@ int exit_read(struct trace_event_raw_sys_exit *ctx)
 SEC("tracepoint/syscalls/sys_exit_readv")
 int exit_readv(struct trace_event_raw_sys_exit *ctx)
 {
+	if (floor_only)
+		return 0;
 	recv_exit(IOT_READV, ctx->ret);
 	return 0;
 }
@@ -812,28 +1126,39 @@ static __always_inline __u64 mmsg_bytes(struct inflight *f, long ret)
 SEC("tracepoint/syscalls/sys_exit_recvmmsg")
 int exit_recvmmsg(struct trace_event_raw_sys_exit *ctx)
 {
+	if (floor_only)
+		return 0;
 	struct inflight *f;
 	long ret = ctx->ret;
 	struct iot_proc *p = exit_account(IOT_RECVMMSG, ret, &f);
+	bool is_short;
+	__u64 bytes;
 
 	if (!p)
 		return 0;
+	bytes = mmsg_bytes(f, ret);
+	is_short = ret > 0 && (__u64)ret < f->nfds; /* fewer messages than asked */
 	if (ret == 0)
 		p->recv_eof++;
-	else if (ret > 0 && (__u64)ret < f->nfds)
+	if (is_short)
 		p->recv_short++;
-	p->recv_bytes += mmsg_bytes(f, ret);
+	p->recv_bytes += bytes;
+	recv_note(f, ret, bytes, ret == 0 || ret == -EAGAIN || is_short);
 	return 0;
 }
 
 SEC("tracepoint/syscalls/sys_exit_sendmmsg")
 int exit_sendmmsg(struct trace_event_raw_sys_exit *ctx)
 {
+	if (floor_only)
+		return 0;
 	struct inflight *f;
 	struct iot_proc *p = exit_account(IOT_SENDMMSG, ctx->ret, &f);
 
-	if (p)
+	if (p) {
 		p->send_bytes += mmsg_bytes(f, ctx->ret);
+		fd_note_write(bpf_get_current_pid_tgid() >> 32, f->fd);
+	}
 	return 0;
 }
 
@@ -842,14 +1167,19 @@ static __always_inline void send_exit(__u32 sys, long ret)
 	struct inflight *f;
 	struct iot_proc *p = exit_account(sys, ret, &f);
 
-	if (p && ret > 0)
+	if (!p)
+		return;
+	if (ret > 0)
 		p->send_bytes += ret;
+	fd_note_write(bpf_get_current_pid_tgid() >> 32, f->fd);
 }
 
 #define SEND_EXIT(name, sys)                                  \
 	SEC("tracepoint/syscalls/sys_exit_" #name)            \
 	int exit_##name(struct trace_event_raw_sys_exit *ctx) \
 	{                                                     \
+		if (floor_only)                                \
+			return 0;                               \
 		send_exit(sys, ctx->ret);                     \
 		return 0;                                     \
 	}
@@ -863,15 +1193,87 @@ SEND_EXIT(writev, IOT_WRITEV)
 	SEC("tracepoint/syscalls/sys_exit_" #name)            \
 	int exit_##name(struct trace_event_raw_sys_exit *ctx) \
 	{                                                     \
+		if (floor_only)                                \
+			return 0;                               \
 		struct inflight *f;                           \
 		exit_account(sys, ctx->ret, &f);              \
 		return 0;                                     \
 	}
 
-PLAIN_EXIT(accept, IOT_ACCEPT)
-PLAIN_EXIT(accept4, IOT_ACCEPT4)
-PLAIN_EXIT(close, IOT_CLOSE)
+/* For readiness, accept is a listening socket's read: one connection taken
+ * per call, EAGAIN when the queue is drained. */
+static __always_inline void accept_exit(__u32 sys, long ret)
+{
+	struct inflight *f;
+
+	if (exit_account(sys, ret, &f))
+		fd_note_accept(bpf_get_current_pid_tgid() >> 32, f->fd, ret);
+}
+
+SEC("tracepoint/syscalls/sys_exit_accept")
+int exit_accept(struct trace_event_raw_sys_exit *ctx)
+{
+	if (floor_only)
+		return 0;
+	accept_exit(IOT_ACCEPT, ctx->ret);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_accept4")
+int exit_accept4(struct trace_event_raw_sys_exit *ctx)
+{
+	if (floor_only)
+		return 0;
+	accept_exit(IOT_ACCEPT4, ctx->ret);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_close")
+int exit_close(struct trace_event_raw_sys_exit *ctx)
+{
+	if (floor_only)
+		return 0;
+	struct inflight *f;
+
+	if (exit_account(IOT_CLOSE, ctx->ret, &f) && ctx->ret == 0)
+		fd_closed(bpf_get_current_pid_tgid() >> 32, f->fd);
+	return 0;
+}
 PLAIN_EXIT(io_uring_enter, IOT_IO_URING_ENTER)
+
+/* -------------------------------------------------------------- off-CPU */
+
+/* Runs on every context switch of the system, so it does as little as it
+ * can: a task-storage peek (no storage: not traced) and one array slot. It
+ * fires in the context of the task switched out (prev). */
+SEC("tracepoint/sched/sched_switch")
+int on_switch(struct trace_event_raw_sched_switch *ctx)
+{
+	if (floor_only)
+		return 0;
+	struct inflight *f = bpf_task_storage_get(&inflight, bpf_get_current_task_btf(), 0, 0);
+	struct offcpu_slot *s;
+	__u64 now = 0;
+	__u32 k;
+
+	if (f && f->ts && is_wait(f->sys)) {
+		k = (__u32)ctx->prev_pid & (OFFCPU_SLOTS - 1);
+		s = bpf_map_lookup_elem(&offcpu, &k);
+		if (s && s->tid == (__u32)ctx->prev_pid)
+			s->out_ts = now = bpf_ktime_get_ns();
+	}
+	if (!ctx->next_pid)
+		return 0;
+	k = (__u32)ctx->next_pid & (OFFCPU_SLOTS - 1);
+	s = bpf_map_lookup_elem(&offcpu, &k);
+	if (s && s->tid == (__u32)ctx->next_pid && s->out_ts) {
+		if (!now)
+			now = bpf_ktime_get_ns();
+		s->off_ns += now - s->out_ts;
+		s->out_ts = 0;
+	}
+	return 0;
+}
 
 /* ------------------------------------------------------------ lifecycle */
 
@@ -897,6 +1299,8 @@ static __always_inline void emit(__u32 type, __u32 tgid, __u32 ppid)
 SEC("raw_tp/sched_process_fork")
 int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
 {
+	if (floor_only)
+		return 0;
 	__u32 ptgid = BPF_CORE_READ(parent, tgid);
 	__u32 ctgid = BPF_CORE_READ(child, tgid);
 	__u32 *flags;
@@ -919,6 +1323,8 @@ int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
 SEC("tracepoint/sched/sched_process_exec")
 int on_exec(void *ctx)
 {
+	if (floor_only)
+		return 0;
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
 
 	if (!trace_all && bpf_map_lookup_elem(&targets, &tgid))
@@ -929,6 +1335,8 @@ int on_exec(void *ctx)
 SEC("tracepoint/sched/sched_process_exit")
 int on_exit(void *ctx)
 {
+	if (floor_only)
+		return 0;
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
 	struct task_struct *task;
 

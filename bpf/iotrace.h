@@ -67,6 +67,108 @@ struct iot_proc {
 	__u64 send_bytes;     /* sum of positive returns (sendmmsg: msg_len) */
 	__u64 copy_wait_in;   /* bytes the waits and epoll_ctl copied in */
 	__u64 copy_wait_out;  /* bytes the waits copied out */
+	/* readiness (docs/readiness.md) */
+	__u64 wait_wakeups;   /* wait calls that blocked and were woken */
+	__u64 wait_cpu_ns;    /* time in waits minus time switched out */
+	__u64 lt_rereports_unread;
+	__u64 lt_rereports_partial;
+	__u64 write_rereports_unwritten;
+	__u64 et_notifications;
+	__u64 et_undrained;
+};
+
+/* How a waiter is told about an fd (iot_fd.trigger). */
+enum iot_trigger {
+	IOT_TRIG_NONE,
+	IOT_TRIG_LT,
+	IOT_TRIG_ET,
+	IOT_TRIG_ONESHOT,
+	IOT_TRIG_SELECT,
+	IOT_TRIG_POLL,
+};
+
+/* What an fd is, classified in the kernel when iotrace first sees it. */
+enum iot_fd_kind {
+	IOT_KIND_OTHER,
+	IOT_KIND_TCP,
+	IOT_KIND_TCP6,
+	IOT_KIND_UDP,
+	IOT_KIND_UNIX,
+	IOT_KIND_PIPE,
+	IOT_KIND_EVENTFD,
+	IOT_KIND_TIMERFD,
+	IOT_KIND_SIGNALFD,
+	IOT_KIND_EPOLL,
+	IOT_KIND_FILE,
+};
+
+struct iot_fd_key {
+	__u32 tgid;
+	__s32 fd;
+};
+
+/* Per (process, fd) readiness account: the value of `fds`. Created when a
+ * wait first reports the fd; read/send calls on fds without an entry are
+ * not followed (they are in the per-process figures). Shared between the
+ * process's threads: updated with atomic adds. */
+struct iot_fd {
+	__u64 reported;        /* wait results naming the fd (readable or writable) */
+	__u64 reads;           /* read-family calls on it */
+	__u64 bytes;           /* bytes they returned */
+	__u64 eagain;
+	__u64 drains;          /* reads returning EAGAIN, 0, or short */
+	__u64 writes;          /* send-family calls on it */
+	__u64 lt_rereports_unread;
+	__u64 lt_rereports_partial;
+	__u64 write_rereports;
+	__u64 et_notifications;
+	__u64 et_undrained;
+	__u32 trigger;         /* enum iot_trigger, as last reported */
+	__u32 kind;            /* enum iot_fd_kind */
+	__u8 local[16];        /* sockets: local address (IPv4 in the first 4) */
+	__u8 peer[16];         /* sockets: peer address */
+	__u16 local_port;      /* host byte order */
+	__u16 peer_port;
+	__u32 stale;           /* closed since classified: classify on next report */
+	__u64 closes;          /* close() calls on the fd number (a generation) */
+};
+
+/* Per-thread figures: the value of `threads`, keyed by tid. */
+struct iot_thread {
+	__u32 tgid;
+	__u32 pad;
+	__u64 waits;
+	__u64 wakeups;
+	__u64 recv;
+	char comm[16];
+};
+
+/* An epoll registration, as epoll_ctl made it or /proc/PID/fdinfo shows it.
+ * Two maps hold each one: by (epfd, data) to name the fd an event is about,
+ * by (epfd, fd) to undo it on EPOLL_CTL_DEL or close. */
+struct iot_ep_data_key {
+	__u32 tgid;
+	__s32 epfd;
+	__u64 data;
+};
+
+struct iot_ep_fd_key {
+	__u32 tgid;
+	__s32 epfd;
+	__s32 fd;
+	__u32 pad;
+};
+
+struct iot_ep_reg {
+	__s32 fd;
+	__u32 events;
+	__u64 data;
+};
+
+/* The epoll fds of a process (so close(fd) can find fd's registrations). */
+#define IOT_MAX_EPFDS 8
+struct iot_proc_epfds {
+	__s32 epfd[IOT_MAX_EPFDS]; /* -1: free slot */
 };
 
 /* Why a figure could not be recorded; index into the per-CPU `lost` array. */
@@ -78,6 +180,11 @@ enum iot_lost {
 	IOT_LOST_TASK_STORAGE,   /* no per-thread slot for an in-flight call */
 	IOT_LOST_RINGBUF,        /* a lifecycle event did not fit the ring buffer */
 	IOT_LOST_KERNEL_READ,    /* reading the epoll instance failed */
+	IOT_LOST_UNKNOWN_REG,    /* an epoll event whose registration is unknown */
+	IOT_LOST_FD_MAP_FULL,    /* no room for an fd, waiter or thread entry */
+	IOT_LOST_ET_PENDING,     /* too many ET notifications in one wait to follow */
+	IOT_LOST_OFFCPU_SLOT,    /* two traced threads shared an off-CPU slot */
+	IOT_LOST_EPFD_SLOTS,     /* a process with more than IOT_MAX_EPFDS epoll fds */
 	IOT_LOST_NR,
 };
 

@@ -60,6 +60,8 @@ std::variant<Options, ParseExit> parse_options(int argc, const char* const argv[
     app.add_option("-o,--output", o.output, "Write the report to FILE instead of stdout")->type_name("FILE");
     app.add_option("-u,--user", o.user, "Run CMD as USER (with its groups), like strace -u")->type_name("USER");
     app.add_flag("-v,--verbose", o.verbose, "Show libbpf's messages while loading");
+    // Not for users: scripts/bench measures what the tracepoints alone cost.
+    app.add_flag("--floor", o.floor_only, "Attach probes that return at once (benchmark floor)")->group("");
 
     // CLI11 wants argv order reversed when given a vector.
     std::vector<std::string> rev(args.rbegin(), args.rend());

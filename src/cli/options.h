@@ -16,6 +16,7 @@ struct Options {
     std::string user;                  // -u: run CMD as this user
     std::vector<std::string> command;  // after --: launch and trace (always followed)
     bool verbose = false;              // -v: libbpf's messages
+    bool floor_only = false;           // --floor (hidden): probes that return at once, for scripts/bench
 };
 
 // What parsing decided: run with these options, or exit now with this code

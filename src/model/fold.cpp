@@ -1,6 +1,7 @@
 #include "fold.h"
 
 #include "syscalls.h"
+#include "model/endpoint.h"
 
 namespace iotrace {
 
@@ -25,6 +26,13 @@ void fold_percpu(const iot_proc* per_cpu, size_t ncpu, ProcessStats& out) {
         sum.send_bytes += v.send_bytes;
         sum.copy_wait_in += v.copy_wait_in;
         sum.copy_wait_out += v.copy_wait_out;
+        sum.wait_wakeups += v.wait_wakeups;
+        sum.wait_cpu_ns += v.wait_cpu_ns;
+        sum.lt_rereports_unread += v.lt_rereports_unread;
+        sum.lt_rereports_partial += v.lt_rereports_partial;
+        sum.write_rereports_unwritten += v.write_rereports_unwritten;
+        sum.et_notifications += v.et_notifications;
+        sum.et_undrained += v.et_undrained;
     }
     derive_families(sum, out);
 }
@@ -71,6 +79,43 @@ void derive_families(const iot_proc& raw, ProcessStats& out) {
     out.copy.wait_out_bytes = raw.copy_wait_out;
     out.copy.recv_bytes = raw.recv_bytes;
     out.copy.send_bytes = raw.send_bytes;
+    out.waits.wakeups = raw.wait_wakeups;
+    out.waits.cpu_ns = raw.wait_cpu_ns;
+    out.readiness.lt_rereports_unread = raw.lt_rereports_unread;
+    out.readiness.lt_rereports_partial = raw.lt_rereports_partial;
+    out.readiness.lt_rereports = raw.lt_rereports_unread + raw.lt_rereports_partial;
+    out.readiness.write_rereports_unwritten = raw.write_rereports_unwritten;
+    out.readiness.et_notifications = raw.et_notifications;
+    out.readiness.et_undrained = raw.et_undrained;
+}
+
+FdStats fd_from_raw(int fd, const iot_fd& raw) {
+    FdStats f;
+    f.fd = fd;
+    f.kind = std::string(fd_kind_name(raw.kind));
+    f.trigger = std::string(trigger_name(raw.trigger));
+    if (raw.kind == IOT_KIND_TCP || raw.kind == IOT_KIND_TCP6 || raw.kind == IOT_KIND_UDP) {
+        // tcp is AF_INET: only the first 4 bytes are its address (the rest may
+        // hold a previous tcp6 socket's bytes when the number was reused).
+        // udp is either family: tell by the bytes.
+        bool v6 = raw.kind == IOT_KIND_TCP6 ||
+                  (raw.kind == IOT_KIND_UDP && (is_v6_address(raw.local) || is_v6_address(raw.peer)));
+        f.local = format_endpoint(raw.local, raw.local_port, v6);
+        if (raw.peer_port != 0) f.peer = format_endpoint(raw.peer, raw.peer_port, v6);
+    }
+    f.reported = raw.reported;
+    f.reads = raw.reads;
+    f.bytes = raw.bytes;
+    f.eagain = raw.eagain;
+    f.drains = raw.drains;
+    f.writes = raw.writes;
+    f.lt_rereports_unread = raw.lt_rereports_unread;
+    f.lt_rereports_partial = raw.lt_rereports_partial;
+    f.lt_rereports = raw.lt_rereports_unread + raw.lt_rereports_partial;
+    f.write_rereports = raw.write_rereports;
+    f.et_notifications = raw.et_notifications;
+    f.et_undrained = raw.et_undrained;
+    return f;
 }
 
 }  // namespace iotrace

@@ -17,4 +17,8 @@ void fold_percpu(const iot_proc* per_cpu, size_t ncpu, ProcessStats& out);
 // Recomputes the derived family figures from out.syscalls and the raw extras.
 void derive_families(const iot_proc& raw, ProcessStats& out);
 
+// One `fds` map value, with names for its kind and trigger and printable
+// socket addresses.
+FdStats fd_from_raw(int fd, const iot_fd& raw);
+
 }  // namespace iotrace

@@ -27,6 +27,47 @@ struct WaitStats {
     uint64_t watched = 0;
     uint64_t scanned = 0;
     uint64_t time_ns = 0;
+    uint64_t wakeups = 0;  // calls that blocked (switched out, not runnable) and were woken
+    uint64_t cpu_ns = 0;   // time_ns minus the time switched out during the calls
+};
+
+// The readiness figures (docs/readiness.md has the definitions).
+struct ReadinessStats {
+    uint64_t lt_rereports = 0;  // unread + partial
+    uint64_t lt_rereports_unread = 0;
+    uint64_t lt_rereports_partial = 0;
+    uint64_t write_rereports_unwritten = 0;
+    uint64_t et_notifications = 0;
+    uint64_t et_undrained = 0;
+};
+
+// One fd that a wait reported, as the kernel classified it when first seen.
+struct FdStats {
+    int fd = 0;
+    std::string kind;     // tcp, tcp6, udp, unix, pipe, eventfd, timerfd, signalfd, epoll, file, other
+    std::string trigger;  // lt, et, oneshot, select, poll (as last reported)
+    std::string local;    // sockets: "127.0.0.1:8080", "[::1]:80"; else ""
+    std::string peer;
+    uint64_t reported = 0;  // readable reports + writable reports
+    uint64_t reads = 0;
+    uint64_t bytes = 0;
+    uint64_t eagain = 0;
+    uint64_t drains = 0;
+    uint64_t writes = 0;
+    uint64_t lt_rereports = 0;  // unread + partial
+    uint64_t lt_rereports_unread = 0;
+    uint64_t lt_rereports_partial = 0;
+    uint64_t write_rereports = 0;
+    uint64_t et_notifications = 0;
+    uint64_t et_undrained = 0;
+};
+
+struct ThreadStats {
+    int tid = 0;
+    std::string comm;
+    uint64_t waits = 0;
+    uint64_t wakeups = 0;
+    uint64_t recv = 0;
 };
 
 struct RecvStats {
@@ -60,6 +101,9 @@ struct ProcessStats {
     RecvStats recv;
     SendStats send;
     CopyStats copy;
+    ReadinessStats readiness;
+    std::vector<FdStats> fds;          // by fd number
+    std::vector<ThreadStats> threads;  // by tid
 };
 
 struct Snapshot {

@@ -32,8 +32,21 @@ constexpr std::array<SyscallInfo, IOT_NR_SYS> kSyscalls = {{
 
 constexpr std::array<std::string_view, IOT_LOST_NR> kLostReasons = {
     "proc_map_full", "target_map_full", "user_read_failed", "loop_bound",
-    "task_storage_full", "ringbuf_full", "kernel_read_failed",
+    "task_storage_full", "ringbuf_full", "kernel_read_failed", "unknown_epoll_registration",
+    "fd_map_full", "et_pending_overflow", "offcpu_slot_shared", "epoll_fd_slots_full",
 };
+
+constexpr std::array<std::string_view, 11> kFdKinds = {
+    "other", "tcp", "tcp6", "udp", "unix", "pipe", "eventfd", "timerfd", "signalfd", "epoll", "file",
+};
+
+constexpr std::array<std::string_view, 6> kTriggers = {"", "lt", "et", "oneshot", "select", "poll"};
+
+// A value added to an enum in bpf/iotrace.h needs its name here: an unnamed
+// lost reason would otherwise become the JSON key "".
+static_assert(!kLostReasons.back().empty(), "a lost reason has no name");
+static_assert(kFdKinds.size() == IOT_KIND_FILE + 1, "enum iot_fd_kind and kFdKinds differ");
+static_assert(kTriggers.size() == IOT_TRIG_POLL + 1, "enum iot_trigger and kTriggers differ");
 
 }  // namespace
 
@@ -46,5 +59,9 @@ std::optional<int> syscall_by_name(std::string_view name) {
 }
 
 std::string_view lost_reason_name(int reason) { return kLostReasons.at(static_cast<size_t>(reason)); }
+
+std::string_view fd_kind_name(uint32_t kind) { return kind < kFdKinds.size() ? kFdKinds[kind] : "other"; }
+
+std::string_view trigger_name(uint32_t trigger) { return trigger < kTriggers.size() ? kTriggers[trigger] : ""; }
 
 }  // namespace iotrace

@@ -1,6 +1,7 @@
 // The probed syscalls: kernel names and which family each belongs to.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string_view>
 
@@ -20,5 +21,10 @@ std::optional<int> syscall_by_name(std::string_view name);
 
 // Names of enum iot_lost, for reports ("proc_map_full", ...).
 std::string_view lost_reason_name(int reason);
+
+// Names of enum iot_fd_kind ("tcp", "pipe", ...) and enum iot_trigger
+// ("lt", "et", "oneshot", "select", "poll"; "" for none).
+std::string_view fd_kind_name(uint32_t kind);
+std::string_view trigger_name(uint32_t trigger);
 
 }  // namespace iotrace

@@ -18,6 +18,34 @@ ordered_json syscall_json(const SyscallStats& s) {
     };
 }
 
+ordered_json fd_json(const FdStats& f) {
+    return ordered_json{
+        {"fd", f.fd},
+        {"kind", f.kind},
+        {"trigger", f.trigger},
+        {"local", f.local},
+        {"peer", f.peer},
+        {"reported", f.reported},
+        {"reads", f.reads},
+        {"bytes", f.bytes},
+        {"eagain", f.eagain},
+        {"drains", f.drains},
+        {"writes", f.writes},
+        {"lt_rereports", f.lt_rereports},
+        {"lt_rereports_unread", f.lt_rereports_unread},
+        {"lt_rereports_partial", f.lt_rereports_partial},
+        {"write_rereports", f.write_rereports},
+        {"et_notifications", f.et_notifications},
+        {"et_undrained", f.et_undrained},
+    };
+}
+
+ordered_json thread_json(const ThreadStats& t) {
+    return ordered_json{
+        {"tid", t.tid}, {"comm", t.comm}, {"waits", t.waits}, {"wakeups", t.wakeups}, {"recv", t.recv},
+    };
+}
+
 ordered_json process_json(const ProcessStats& p) {
     // Only syscalls the process made, in enum iot_sys order (stable across runs).
     ordered_json syscalls = ordered_json::object();
@@ -25,6 +53,10 @@ ordered_json process_json(const ProcessStats& p) {
         const SyscallStats& st = p.syscalls[static_cast<size_t>(s)];
         if (st.calls > 0) syscalls[std::string(syscall_info(s).name)] = syscall_json(st);
     }
+    ordered_json fds = ordered_json::array();
+    for (const FdStats& f : p.fds) fds.push_back(fd_json(f));
+    ordered_json threads = ordered_json::array();
+    for (const ThreadStats& t : p.threads) threads.push_back(thread_json(t));
     return ordered_json{
         {"pid", p.pid},
         {"ppid", p.ppid},
@@ -37,7 +69,9 @@ ordered_json process_json(const ProcessStats& p) {
           {"ready", p.waits.ready},
           {"watched", p.waits.watched},
           {"scanned", p.waits.scanned},
-          {"time_ns", p.waits.time_ns}}},
+          {"time_ns", p.waits.time_ns},
+          {"wakeups", p.waits.wakeups},
+          {"cpu_ns", p.waits.cpu_ns}}},
         {"recv",
          {{"calls", p.recv.calls},
           {"bytes", p.recv.bytes},
@@ -50,6 +84,15 @@ ordered_json process_json(const ProcessStats& p) {
           {"wait_out_bytes", p.copy.wait_out_bytes},
           {"recv_bytes", p.copy.recv_bytes},
           {"send_bytes", p.copy.send_bytes}}},
+        {"readiness",
+         {{"lt_rereports", p.readiness.lt_rereports},
+          {"lt_rereports_unread", p.readiness.lt_rereports_unread},
+          {"lt_rereports_partial", p.readiness.lt_rereports_partial},
+          {"write_rereports_unwritten", p.readiness.write_rereports_unwritten},
+          {"et_notifications", p.readiness.et_notifications},
+          {"et_undrained", p.readiness.et_undrained}}},
+        {"fds", std::move(fds)},
+        {"threads", std::move(threads)},
     };
 }
 

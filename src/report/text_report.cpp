@@ -4,6 +4,7 @@
 
 #include "model/syscalls.h"
 #include "report/format.h"
+#include "report/readiness_section.h"
 #include "report/syscall_table.h"
 
 namespace iotrace {
@@ -16,11 +17,14 @@ std::string waits_section(const WaitStats& w) {
     if (w.calls == 0) return "waits: no waits observed\n";
     return fmt::format(
         "waits: {} calls, {} empty ({}), {} ready, {} watched, {} scanned, {} in total\n"
-        "  per wait: {} ready, {} watched, {} scanned, {} mean\n",
+        "  per wait: {} ready, {} watched, {} scanned, {} mean\n"
+        "  {} wakeups ({} of waits slept), {} on CPU inside waits ({} per wait)\n",
         group_digits(w.calls), group_digits(w.empty), percent(w.empty, w.calls), group_digits(w.ready),
         group_digits(w.watched), group_digits(w.scanned), human_duration_ns(static_cast<double>(w.time_ns)),
         ratio(w.ready, w.calls), ratio(w.watched, w.calls), ratio(w.scanned, w.calls),
-        human_duration_ns(static_cast<double>(w.time_ns) / static_cast<double>(w.calls)));  // calls > 0 here
+        human_duration_ns(static_cast<double>(w.time_ns) / static_cast<double>(w.calls)),  // calls > 0 here
+        group_digits(w.wakeups), percent(w.wakeups, w.calls), human_duration_ns(static_cast<double>(w.cpu_ns)),
+        human_duration_ns(static_cast<double>(w.cpu_ns) / static_cast<double>(w.calls)));
 }
 
 std::string recv_section(const RecvStats& r) {
@@ -58,6 +62,7 @@ std::string process_section(const ProcessStats& p, double duration_s) {
     out += recv_section(p.recv);
     out += send_section(p.send);
     out += copy_section(p.copy);
+    out += readiness_section(p);
     return out;
 }
 

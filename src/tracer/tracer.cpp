@@ -15,6 +15,7 @@
 #include "model/fold.h"
 #include "proc/proc_info.h"
 #include "tracer/libbpf_log.h"
+#include "tracer/readiness_maps.h"
 #include "util/failure.h"
 
 namespace iotrace {
@@ -54,6 +55,7 @@ Tracer::Tracer(const TracerConfig& config) {
     if (!skel_) throw Failure("failed to open the BPF object: " + errstr(errno) + libbpf_log_tail());
     skel_->rodata->self_tgid = static_cast<__u32>(getpid());
     skel_->rodata->trace_all = config.trace_all;
+    skel_->rodata->floor_only = config.floor_only;
 
     if (int err = iotrace_bpf__load(skel_)) {
         std::string msg = "failed to load the BPF programs into the kernel: " + errstr(err);
@@ -122,8 +124,15 @@ void Tracer::add_target(int tgid, const std::string& comm, bool follow) {
         throw Failure("cannot add pid " + std::to_string(tgid) + " to the traced set: " + errstr(errno));
     Record& r = records_[tgid];
     r.comm = comm;
+    preload(tgid);
     // It may have died between the caller's check and now: its exit event is lost.
     if (!process_exists(tgid)) mark_exited(tgid);
+}
+
+// Registrations made before the probes saw them are only in /proc: an
+// attached server's, or those a followed child inherited.
+void Tracer::preload(int tgid) {
+    preload_epoll_registrations({skel_->maps.ep_by_fd, skel_->maps.ep_by_data, skel_->maps.proc_epfds}, tgid);
 }
 
 int Tracer::on_ring_event(void* ctx, void* data, size_t size) {
@@ -141,6 +150,7 @@ void Tracer::handle(const iot_event& e) {
         r.comm = comm;
         r.exited = false;
         r.harvested = false;
+        preload(tgid);
         break;
     }
     case IOT_EV_EXEC:
@@ -177,8 +187,13 @@ void Tracer::mark_exited(int tgid) {
 void Tracer::harvest(int tgid, Record& r) {
     if (r.harvested) return;
     read_counters(tgid, r.final_stats);
+    r.final_stats.fds = read_fd_stats(skel_->maps.fds, tgid, true);
+    r.final_stats.threads = read_thread_stats(skel_->maps.threads, tgid, true);
     __u32 key = static_cast<__u32>(tgid);
     bpf_map__delete_elem(skel_->maps.procs, &key, sizeof(key), 0);
+    bpf_map__delete_elem(skel_->maps.proc_epfds, &key, sizeof(key), 0);
+    for (bpf_map* m : {skel_->maps.ep_by_fd, skel_->maps.ep_by_data, skel_->maps.waiters, skel_->maps.wstates})
+        delete_process_entries(m, tgid);
     r.harvested = true;
 }
 
@@ -233,10 +248,13 @@ Snapshot Tracer::snapshot(double duration_s) {
 
     for (auto& [tgid, r] : records_) {
         ProcessStats p;
-        if (r.harvested)
+        if (r.harvested) {
             p = r.final_stats;
-        else
+        } else {
             read_counters(tgid, p);
+            p.fds = read_fd_stats(skel_->maps.fds, tgid, false);
+            p.threads = read_thread_stats(skel_->maps.threads, tgid, false);
+        }
         p.pid = tgid;
         p.ppid = r.ppid;
         p.comm = r.comm;

@@ -19,6 +19,7 @@ namespace iotrace {
 struct TracerConfig {
     bool trace_all = false;  // every process on the system (but iotrace)
     bool verbose = false;    // libbpf's messages on stderr
+    bool floor_only = false; // programs return at once: the benchmark floor
 };
 
 class Tracer {
@@ -64,6 +65,7 @@ private:
     void handle(const iot_event& e);
     bool read_counters(int tgid, ProcessStats& out);
     void harvest(int tgid, Record& r);
+    void preload(int tgid);
     void attach_all();
 
     iotrace_bpf* skel_ = nullptr;

@@ -46,7 +46,7 @@ Snapshot sample() {
     ctl.calls = 2;
     ctl.time_ns = 400;
     p.syscalls[IOT_WRITE].errors = 5;  // calls 0: omitted whatever else it holds
-    p.waits = {10, 4, 6, 30, 12, 5'000'000};
+    p.waits = {10, 4, 6, 30, 12, 5'000'000, 7, 41'000};
     p.recv = {7, 4096, 2, 1, 3};
     p.send = {0, 0, 0};
     p.copy = {120, 72, 4096, 0};
@@ -75,7 +75,9 @@ TEST(JsonReport, TopLevelKeysInOrder) {
 TEST(JsonReport, LostHasEveryReasonZerosIncluded) {
     ordered_json j = to_json(sample());
     EXPECT_EQ(j["lost"], ordered_json::parse(R"({"proc_map_full":0,"target_map_full":0,"user_read_failed":3,
-        "loop_bound":0,"task_storage_full":0,"ringbuf_full":1,"kernel_read_failed":0})"));
+        "loop_bound":0,"task_storage_full":0,"ringbuf_full":1,"kernel_read_failed":0,
+        "unknown_epoll_registration":0,"fd_map_full":0,"et_pending_overflow":0,"offcpu_slot_shared":0,
+        "epoll_fd_slots_full":0})"));
     EXPECT_EQ(keys(j["lost"]).size(), static_cast<size_t>(IOT_LOST_NR));
 }
 
@@ -84,7 +86,7 @@ TEST(JsonReport, ProcessKeysAndIdentityInSnapshotOrder) {
     ASSERT_EQ(j["processes"].size(), 2u);
     const ordered_json& p = j["processes"][0];
     EXPECT_EQ(keys(p), (std::vector<std::string>{"pid", "ppid", "comm", "exited", "syscalls", "waits", "recv",
-                                                 "send", "copy"}));
+                                                 "send", "copy", "readiness", "fds", "threads"}));
     EXPECT_EQ(p["pid"], 1234);
     EXPECT_EQ(p["ppid"], 1);
     EXPECT_EQ(p["comm"], "server");
@@ -129,15 +131,16 @@ TEST(JsonReport, HistogramAlwaysHasEverySlot) {
 
 TEST(JsonReport, FamilyObjects) {
     ordered_json p = to_json(sample())["processes"][0];
-    EXPECT_EQ(p["waits"], ordered_json::parse(
-                              R"({"calls":10,"empty":4,"ready":6,"watched":30,"scanned":12,"time_ns":5000000})"));
+    EXPECT_EQ(p["waits"], ordered_json::parse(R"({"calls":10,"empty":4,"ready":6,"watched":30,"scanned":12,
+                                                  "time_ns":5000000,"wakeups":7,"cpu_ns":41000})"));
     EXPECT_EQ(p["recv"], ordered_json::parse(R"({"calls":7,"bytes":4096,"eagain":2,"eof":1,"short":3})"));
     EXPECT_EQ(p["send"], ordered_json::parse(R"({"calls":0,"bytes":0,"eagain":0})"));
     EXPECT_EQ(p["copy"], ordered_json::parse(
                              R"({"wait_in_bytes":120,"wait_out_bytes":72,"recv_bytes":4096,"send_bytes":0})"));
     // ordered_json's == is order-sensitive, so the checks above already pin
     // the key order; spelled out here so a failure names the culprit.
-    EXPECT_EQ(keys(p["waits"]), (std::vector<std::string>{"calls", "empty", "ready", "watched", "scanned", "time_ns"}));
+    EXPECT_EQ(keys(p["waits"]), (std::vector<std::string>{"calls", "empty", "ready", "watched", "scanned", "time_ns",
+                                                          "wakeups", "cpu_ns"}));
     EXPECT_EQ(keys(p["copy"]),
               (std::vector<std::string>{"wait_in_bytes", "wait_out_bytes", "recv_bytes", "send_bytes"}));
 }
@@ -171,7 +174,12 @@ TEST(JsonReport, RenderIsPrettyWithTrailingNewline) {
               "    \"loop_bound\": 0,\n"
               "    \"task_storage_full\": 0,\n"
               "    \"ringbuf_full\": 0,\n"
-              "    \"kernel_read_failed\": 0\n"
+              "    \"kernel_read_failed\": 0,\n"
+              "    \"unknown_epoll_registration\": 0,\n"
+              "    \"fd_map_full\": 0,\n"
+              "    \"et_pending_overflow\": 0,\n"
+              "    \"offcpu_slot_shared\": 0,\n"
+              "    \"epoll_fd_slots_full\": 0\n"
               "  },\n"
               "  \"processes\": []\n"
               "}\n");

@@ -1,4 +1,5 @@
-// The text report: strace -c style table, family sections, lost-events line.
+// The text report: strace -c style table, family sections, lost-events line
+// (the readiness part in detail: text_readiness_test.cpp).
 #include <gtest/gtest.h>
 
 #include <sstream>
@@ -42,10 +43,18 @@ ProcessStats server() {
     set(p, IOT_WRITE, 1500, 0, 0, 45'000'000);
     set(p, IOT_EPOLL_CTL, 20, 1, 0, 100'000);
     set(p, IOT_CLOSE, 20, 0, 0, 100'000);
-    p.waits = {1000, 10, 1500, 64000, 1500, 600'000'000};
+    p.waits = {1000, 10, 1500, 64000, 1500, 600'000'000, 640, 2'500'000};
     p.recv = {2000, 1'234'567, 500, 3, 20};
     p.send = {1500, 987'654, 0};
     p.copy = {480, 18'000, 1'234'567, 987'654};
+    p.readiness = {1'230, 1'000, 230, 5, 1'400, 3};
+    FdStats listener{3, "tcp", "lt", "0.0.0.0:8080", "", 20, 40, 0, 20, 20, 0};
+    FdStats conn{7, "tcp6", "et", "[::1]:8080", "[::1]:50312", 1'400, 1'690, 1'224'647, 480, 1'400, 1'500};
+    conn.et_notifications = 1'400;
+    conn.et_undrained = 3;
+    FdStats local{9, "unix", "poll", "", "", 1'315, 310, 9'920, 0, 80, 0, 1'230, 1'000, 230, 5};
+    p.fds = {listener, conn, local};
+    p.threads = {{1234, "server", 990, 630, 1'960}, {1240, "server-log", 10, 10, 40}};
     return p;
 }
 
@@ -76,10 +85,23 @@ TEST(TextReport, FullLayout) {
               "\n"
               "waits: 1,000 calls, 10 empty (1.0%), 1,500 ready, 64,000 watched, 1,500 scanned, 600.00 ms in total\n"
               "  per wait: 1.50 ready, 64.00 watched, 1.50 scanned, 600.0 us mean\n"
+              "  640 wakeups (64.0% of waits slept), 2.50 ms on CPU inside waits (2.5 us per wait)\n"
               "recv: 2,000 calls, 1,234,567 bytes (617.3 bytes/call), 500 eagain, 3 eof, 20 short\n"
               "send: 1,500 calls, 987,654 bytes (658.4 bytes/call), 0 eagain\n"
               "copy: 480 wait_in, 18,000 wait_out, 1,234,567 recv, 987,654 send bytes\n"
               "  bookkeeping share (wait_in + wait_out) / all: 0.8%\n"
+              "readiness: 1,230 LT re-reports (1,000 unread, 230 partially read), 5 writable re-reports with nothing "
+              "written\n"
+              "  1,400 ET notifications, 3 left undrained before the next wait\n"
+              "busiest fds (3 of 3 reported by waits):\n"
+              "      fd kind     trigger   reported      reads        bytes   eagain   lt_rerep   wr_rerep  et_undr  peer\n"
+              "       7 tcp6     et           1,400      1,690    1,224,647      480          0          0        3  [::1]:50312\n"
+              "       9 unix     poll         1,315        310        9,920        0      1,230          5        0\n"
+              "       3 tcp      lt              20         40            0       20          0          0        0  listening 0.0.0.0:8080\n"
+              "threads:\n"
+              "       tid comm                  waits    wakeups       recv\n"
+              "      1234 server                  990        630      1,960\n"
+              "      1240 server-log               10         10         40\n"
               "\n"
               "lost events: 0 (every figure is exact)\n");
 }

@@ -1,0 +1,72 @@
+#include "report/readiness_section.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <string>
+
+#include "report/format.h"
+
+namespace iotrace {
+
+std::vector<const FdStats*> busiest_fds(const ProcessStats& p, size_t max) {
+    std::vector<const FdStats*> out;
+    for (const auto& f : p.fds) out.push_back(&f);
+    std::sort(out.begin(), out.end(), [](const FdStats* a, const FdStats* b) {
+        return a->reported != b->reported ? a->reported > b->reported : a->fd < b->fd;
+    });
+    if (out.size() > max) out.resize(max);
+    return out;
+}
+
+namespace {
+
+std::string fd_table(const ProcessStats& p) {
+    auto top = busiest_fds(p);
+    if (top.empty()) return "";
+    std::string out = fmt::format("busiest fds ({} of {} reported by waits):\n", top.size(), p.fds.size());
+    out += fmt::format("  {:>6} {:<8} {:<7} {:>10} {:>10} {:>12} {:>8} {:>10} {:>10} {:>8}  {}\n", "fd", "kind",
+                       "trigger", "reported", "reads", "bytes", "eagain", "lt_rerep", "wr_rerep", "et_undr",
+                       "peer");
+    for (const FdStats* f : top) {
+        std::string where = !f->peer.empty() ? f->peer : (!f->local.empty() ? "listening " + f->local : "");
+        std::string row = fmt::format("  {:>6} {:<8} {:<7} {:>10} {:>10} {:>12} {:>8} {:>10} {:>10} {:>8}  {}", f->fd,
+                                      f->kind, f->trigger, group_digits(f->reported), group_digits(f->reads),
+                                      group_digits(f->bytes), group_digits(f->eagain), group_digits(f->lt_rereports),
+                                      group_digits(f->write_rereports), group_digits(f->et_undrained), where);
+        row.erase(row.find_last_not_of(' ') + 1);  // no trailing blanks when there is no address
+        out += row + "\n";
+    }
+    return out;
+}
+
+std::string thread_table(const ProcessStats& p) {
+    if (p.threads.size() < 2) return "";
+    std::string out = "threads:\n";
+    out += fmt::format("  {:>8} {:<16} {:>10} {:>10} {:>10}\n", "tid", "comm", "waits", "wakeups", "recv");
+    for (const auto& t : p.threads)
+        out += fmt::format("  {:>8} {:<16} {:>10} {:>10} {:>10}\n", t.tid, t.comm, group_digits(t.waits),
+                           group_digits(t.wakeups), group_digits(t.recv));
+    return out;
+}
+
+}  // namespace
+
+std::string readiness_section(const ProcessStats& p) {
+    const ReadinessStats& r = p.readiness;
+    std::string out;
+    if (p.waits.calls > 0) {
+        out += fmt::format(
+            "readiness: {} LT re-reports ({} unread, {} partially read), {} writable re-reports with nothing "
+            "written\n"
+            "  {} ET notifications, {} left undrained before the next wait\n",
+            group_digits(r.lt_rereports), group_digits(r.lt_rereports_unread), group_digits(r.lt_rereports_partial),
+            group_digits(r.write_rereports_unwritten), group_digits(r.et_notifications),
+            group_digits(r.et_undrained));
+    }
+    out += fd_table(p);
+    out += thread_table(p);
+    return out;
+}
+
+}  // namespace iotrace

@@ -1,0 +1,124 @@
+#include "tracer/readiness_maps.h"
+
+#include <bpf/libbpf.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "iotrace.h"
+#include "model/fold.h"
+#include "proc/epoll_fdinfo.h"
+
+namespace iotrace {
+namespace {
+
+// Every key of a hash map (the maps are small: fds and threads in use).
+template <typename Key>
+std::vector<Key> all_keys(bpf_map* map) {
+    std::vector<Key> keys;
+    Key cur{}, next{};
+    Key* prev = nullptr;
+    while (bpf_map__get_next_key(map, prev, &next, sizeof(next)) == 0) {
+        keys.push_back(next);
+        cur = next;
+        prev = &cur;
+    }
+    return keys;
+}
+
+}  // namespace
+
+std::vector<FdStats> read_fd_stats(bpf_map* fds, int tgid, bool remove) {
+    std::vector<FdStats> out;
+    for (const auto& k : all_keys<iot_fd_key>(fds)) {
+        if (static_cast<int>(k.tgid) != tgid) continue;
+        iot_fd v{};
+        if (bpf_map__lookup_elem(fds, &k, sizeof(k), &v, sizeof(v), 0) == 0) out.push_back(fd_from_raw(k.fd, v));
+        if (remove) bpf_map__delete_elem(fds, &k, sizeof(k), 0);
+    }
+    std::sort(out.begin(), out.end(), [](const FdStats& a, const FdStats& b) { return a.fd < b.fd; });
+    return out;
+}
+
+std::vector<ThreadStats> read_thread_stats(bpf_map* threads, int tgid, bool remove) {
+    std::vector<ThreadStats> out;
+    for (__u32 tid : all_keys<__u32>(threads)) {
+        iot_thread v{};
+        if (bpf_map__lookup_elem(threads, &tid, sizeof(tid), &v, sizeof(v), 0) != 0) continue;
+        if (static_cast<int>(v.tgid) != tgid) continue;
+        ThreadStats t;
+        t.tid = static_cast<int>(tid);
+        t.comm.assign(v.comm, strnlen(v.comm, sizeof(v.comm)));
+        t.waits = v.waits;
+        t.wakeups = v.wakeups;
+        t.recv = v.recv;
+        out.push_back(std::move(t));
+        if (remove) bpf_map__delete_elem(threads, &tid, sizeof(tid), 0);
+    }
+    std::sort(out.begin(), out.end(), [](const ThreadStats& a, const ThreadStats& b) { return a.tid < b.tid; });
+    return out;
+}
+
+void delete_process_entries(bpf_map* map, int tgid) {
+    const size_t ksz = bpf_map__key_size(map);
+    std::vector<unsigned char> cur(ksz), next(ksz);
+    std::vector<std::vector<unsigned char>> doomed;
+    const void* prev = nullptr;
+    while (bpf_map__get_next_key(map, prev, next.data(), ksz) == 0) {
+        __u32 owner;
+        std::memcpy(&owner, next.data(), sizeof(owner));
+        if (static_cast<int>(owner) == tgid) doomed.push_back(next);
+        cur = next;
+        prev = cur.data();
+    }
+    // deleting while walking would restart the walk: delete afterwards
+    for (const auto& k : doomed) bpf_map__delete_elem(map, k.data(), ksz, 0);
+}
+
+size_t preload_epoll_registrations(const EpollMaps& maps, int tgid) {
+    size_t loaded = 0;
+    iot_proc_epfds slots;
+    for (auto& s : slots.epfd) s = -1;
+    size_t nslots = 0;
+    for (int epfd : epoll_fds(tgid)) {
+        auto regs = read_epoll_registrations(tgid, epfd);
+        if (!regs) continue;
+        if (nslots < IOT_MAX_EPFDS) slots.epfd[nslots++] = epfd;
+        for (const auto& r : *regs) {
+            iot_ep_reg reg{};
+            reg.fd = r.fd;
+            reg.events = r.events;
+            reg.data = r.data;
+            iot_ep_fd_key fk{};
+            fk.tgid = static_cast<__u32>(tgid);
+            fk.epfd = epfd;
+            fk.fd = r.fd;
+            iot_ep_data_key dk{};
+            dk.tgid = static_cast<__u32>(tgid);
+            dk.epfd = epfd;
+            dk.data = r.data;
+            // BPF_NOEXIST: a registration the probes saw since attaching is newer
+            if (bpf_map__update_elem(maps.by_fd, &fk, sizeof(fk), &reg, sizeof(reg), BPF_NOEXIST) == 0 &&
+                bpf_map__update_elem(maps.by_data, &dk, sizeof(dk), &reg, sizeof(reg), BPF_NOEXIST) == 0)
+                ++loaded;
+        }
+    }
+    if (nslots) {
+        // merge with the epoll fds the probes may have noted since attaching
+        __u32 key = static_cast<__u32>(tgid);
+        iot_proc_epfds cur;
+        if (bpf_map__lookup_elem(maps.proc_epfds, &key, sizeof(key), &cur, sizeof(cur), 0) == 0) {
+            for (size_t i = 0; i < nslots; ++i) {
+                auto* end = cur.epfd + IOT_MAX_EPFDS;
+                if (std::find(cur.epfd, end, slots.epfd[i]) != end) continue;
+                auto* free_slot = std::find(cur.epfd, end, -1);
+                if (free_slot != end) *free_slot = slots.epfd[i];
+            }
+            slots = cur;
+        }
+        bpf_map__update_elem(maps.proc_epfds, &key, sizeof(key), &slots, sizeof(slots), BPF_ANY);
+    }
+    return loaded;
+}
+
+}  // namespace iotrace

@@ -1,0 +1,34 @@
+// Reads and seeds the readiness maps of the kernel side (bpf/readiness.bpf.h):
+// per-fd and per-thread figures out, epoll registrations made before iotrace
+// attached in (from /proc/PID/fdinfo).
+#pragma once
+
+#include <vector>
+
+#include "model/snapshot.h"
+
+struct bpf_map;
+
+namespace iotrace {
+
+// The fds / threads entries of process tgid, sorted by fd / tid; with
+// remove, their kernel entries are deleted (the process has exited).
+std::vector<FdStats> read_fd_stats(bpf_map* fds, int tgid, bool remove);
+std::vector<ThreadStats> read_thread_stats(bpf_map* threads, int tgid, bool remove);
+
+// Deletes every entry of a hash map whose key starts with tgid (a __u32):
+// the per-process state an exited process leaves behind.
+void delete_process_entries(bpf_map* map, int tgid);
+
+struct EpollMaps {
+    bpf_map* by_fd;
+    bpf_map* by_data;
+    bpf_map* proc_epfds;
+};
+
+// Registrations of every epoll fd of tgid, as /proc/PID/fdinfo shows them,
+// copied into the maps the probes use to name the fd of an event. Returns
+// how many were loaded.
+size_t preload_epoll_registrations(const EpollMaps& maps, int tgid);
+
+}  // namespace iotrace
