@@ -186,9 +186,6 @@ static __always_inline void fd_note_read(__u32 tgid, __s32 fd, long ret, __u64 b
 		__sync_fetch_and_add(&s->bytes, bytes);
 	if (ret == -EAGAIN)
 		__sync_fetch_and_add(&s->eagain, 1);
-	/* an eventfd or timerfd holds one counter: any read of it empties it */
-	if (ret > 0 && (s->kind == IOT_KIND_EVENTFD || s->kind == IOT_KIND_TIMERFD))
-		drained = true;
 	if (drained)
 		__sync_fetch_and_add(&s->drains, 1);
 }

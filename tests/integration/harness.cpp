@@ -406,12 +406,18 @@ std::string read_report(const std::string& file, json& out) {
 
 std::string run_attached(const std::vector<std::string>& wl_args, const std::vector<std::string>& extra,
                          TracedRun& out, bool json) {
+    return run_attached_to("iowork", wl_args, extra, out, json);
+}
+
+std::string run_attached_to(const std::string& wl_name, const std::vector<std::string>& wl_args,
+                            const std::vector<std::string>& extra, TracedRun& out, bool json) {
     TempDir tmp;
-    std::vector<std::string> wl_argv = {workload("iowork")};
+    const std::string comm = "(" + wl_name.substr(0, 15) + ")";
+    std::vector<std::string> wl_argv = {workload(wl_name)};
     wl_argv.insert(wl_argv.end(), wl_args.begin(), wl_args.end());
     wl_argv.push_back("--wait");
     Child wl(wl_argv);
-    if (!wl.wait_out_line("ready")) return "iowork never said ready; stderr: " + wl.err();
+    if (!wl.wait_out_line("ready")) return wl_name + " never said ready; stderr: " + wl.err();
     out.target_pid = wl.pid();
 
     std::string file = tmp.path("report.json");
@@ -422,13 +428,14 @@ std::string run_attached(const std::vector<std::string>& wl_args, const std::vec
     auto line = it.wait_err_prefix(kTracingPrefix);
     if (!line) return with_stderr("no tracing line", it);
     out.tracing_line = *line;
-    if (pid_in_tracing_line(*line) != wl.pid() || line->find("(iowork)") == std::string::npos)
-        return "tracing line does not name " + std::to_string(wl.pid()) + " (iowork): " + *line;
+    if (pid_in_tracing_line(*line) != wl.pid() || line->find(comm) == std::string::npos)
+        return "tracing line does not name " + std::to_string(wl.pid()) + " " + comm + ": " + *line;
 
     wl.signal(SIGUSR1);
-    if (!wl.wait_exit()) return "iowork did not finish";
+    if (!wl.wait_exit()) return wl_name + " did not finish";
+    out.workload_out = wl.out();
     if (wl.exit_code() != 0)
-        return "iowork exited " + std::to_string(wl.exit_code()) + ": " + wl.err();
+        return wl_name + " exited " + std::to_string(wl.exit_code()) + ": " + wl.err();
     if (!it.wait_exit()) return with_stderr("iotrace did not exit after its target", it);
     out.iotrace_err = it.err();
     out.iotrace_out = it.out();
@@ -438,24 +445,31 @@ std::string run_attached(const std::vector<std::string>& wl_args, const std::vec
 
 std::string run_launched(const std::vector<std::string>& wl_args, const std::vector<std::string>& extra,
                          TracedRun& out) {
+    return run_launched_cmd("iowork", wl_args, extra, out);
+}
+
+std::string run_launched_cmd(const std::string& wl_name, const std::vector<std::string>& wl_args,
+                             const std::vector<std::string>& extra, TracedRun& out) {
     TempDir tmp;
+    const std::string comm = "(" + wl_name.substr(0, 15) + ")";
     std::string file = tmp.path("report.json");
     std::vector<std::string> argv = {iotrace_path()};
     argv.insert(argv.end(), extra.begin(), extra.end());
-    argv.insert(argv.end(), {"--json", "-o", file, "--", workload("iowork")});
+    argv.insert(argv.end(), {"--json", "-o", file, "--", workload(wl_name)});
     argv.insert(argv.end(), wl_args.begin(), wl_args.end());
     Child it(argv);
     auto line = it.wait_err_prefix(kTracingPrefix);
     if (!line) return with_stderr("no tracing line", it);
     out.tracing_line = *line;
     out.target_pid = pid_in_tracing_line(*line);
-    if (out.target_pid <= 0 || line->find("(iowork)") == std::string::npos)
-        return "tracing line does not name a pid (iowork): " + *line;
+    if (out.target_pid <= 0 || line->find(comm) == std::string::npos)
+        return "tracing line does not name a pid " + comm + ": " + *line;
     if (!it.wait_exit()) return with_stderr("iotrace did not exit after its command", it);
     out.iotrace_err = it.err();
     out.iotrace_out = it.out();
-    // iowork shares iotrace's stderr: its own checks print "iowork: FAIL".
-    if (it.err().find("iowork:") != std::string::npos) return with_stderr("iowork complained", it);
+    out.workload_out = it.out();  // the command writes to iotrace's stdout
+    // The workload shares iotrace's stderr: its own checks print "NAME: FAIL".
+    if (it.err().find(wl_name + ":") != std::string::npos) return with_stderr(wl_name + " complained", it);
     if (it.exit_code() != 0) return with_stderr("iotrace failed", it);
     return read_report(file, out.report);
 }

@@ -140,6 +140,7 @@ struct TracedRun {
     std::string tracing_line;  // iotrace's "iotrace: tracing ..." line
     std::string iotrace_err;   // all iotrace wrote on stderr
     std::string iotrace_out;   // and on stdout
+    std::string workload_out;  // all the workload wrote on stdout
 };
 
 // These return "" when the run went as planned, else what went wrong (with
@@ -157,6 +158,14 @@ std::string run_attached(const std::vector<std::string>& wl_args, const std::vec
 // exits by itself (with 0); the target pid comes from the tracing line.
 std::string run_launched(const std::vector<std::string>& wl_args, const std::vector<std::string>& extra,
                          TracedRun& out);
+
+// The same for another workload of build/workloads (NAME: its comm, up to 15
+// characters, must appear in the tracing line; it must follow iowork's
+// conventions: --wait, "ready", SIGUSR1, "NAME: FAIL" on stderr).
+std::string run_attached_to(const std::string& wl_name, const std::vector<std::string>& wl_args,
+                            const std::vector<std::string>& extra, TracedRun& out, bool json = true);
+std::string run_launched_cmd(const std::string& wl_name, const std::vector<std::string>& wl_args,
+                             const std::vector<std::string>& extra, TracedRun& out);
 
 struct RunResult {
     std::string error;  // "" when fine
