@@ -104,6 +104,8 @@ struct inflight {
 	__u64 nvcsw;   /* waits: voluntary switches at entry */
 	__u64 set_out; /* select: the write set (the read set is in ptr) */
 	__u64 dur;     /* at exit: the call's duration */
+	__u32 zero_timeout; /* waits: asked not to block */
+	__u32 pad2;
 };
 
 struct {
@@ -187,12 +189,13 @@ static __always_inline void enter_done(struct inflight *f)
 
 /* Every wait: its waiter's call number, and the state that tells at exit
  * whether it slept (voluntary switches) and how long it was off CPU. */
-static __always_inline void wait_begin(struct inflight *f, __u32 waiter)
+static __always_inline void wait_begin(struct inflight *f, __u32 waiter, bool zero_timeout)
 {
 	__u64 id = bpf_get_current_pid_tgid();
 	struct task_struct *task = bpf_get_current_task_btf();
 
 	f->waiter = waiter;
+	f->zero_timeout = zero_timeout;
 	f->seq = waiter_begin(id >> 32, waiter);
 	f->nvcsw = BPF_CORE_READ(task, nvcsw);
 	offcpu_begin((__u32)id);
@@ -201,6 +204,23 @@ static __always_inline void wait_begin(struct inflight *f, __u32 waiter)
 static __always_inline __u32 thread_waiter(void)
 {
 	return (__u32)bpf_get_current_pid_tgid() | WAITER_THREAD;
+}
+
+/* A timeout given as a struct timespec or timeval (two longs): zero asks
+ * the wait not to block. NULL blocks; an unreadable one blocks too. */
+static __always_inline bool zero_time(__u64 uptr)
+{
+	__s64 t[2];
+
+	if (!uptr || bpf_probe_read_user(t, sizeof(t), (void *)uptr))
+		return false;
+	return t[0] == 0 && t[1] == 0;
+}
+
+/* Voluntary switches so far: one more at exit means the call slept. */
+static __always_inline __u64 nvcsw_now(void)
+{
+	return BPF_CORE_READ(bpf_get_current_task_btf(), nvcsw);
 }
 
 /* select/pselect6: count the bits below nfds in one input set. */
@@ -244,7 +264,7 @@ static long setcount_chunk(__u32 i, struct setcount_ctx *c)
 	return 0;
 }
 
-static __always_inline void select_enter(__u32 sys, __s64 n, __u64 inp, __u64 outp, __u64 exp)
+static __always_inline void select_enter(__u32 sys, __s64 n, __u64 inp, __u64 outp, __u64 exp, __u64 tvp)
 {
 	struct inflight *f = enter(sys);
 	struct setcount_ctx c = {};
@@ -280,7 +300,7 @@ static __always_inline void select_enter(__u32 sys, __s64 n, __u64 inp, __u64 ou
 	f->watched = c.bits;
 	f->ptr = inp;
 	f->set_out = outp;
-	wait_begin(f, thread_waiter());
+	wait_begin(f, thread_waiter(), zero_time(tvp));
 	enter_done(f);
 }
 
@@ -289,7 +309,7 @@ int enter_select(struct trace_event_raw_sys_enter *ctx)
 {
 	if (floor_only)
 		return 0;
-	select_enter(IOT_SELECT, (int)ctx->args[0], ctx->args[1], ctx->args[2], ctx->args[3]);
+	select_enter(IOT_SELECT, (int)ctx->args[0], ctx->args[1], ctx->args[2], ctx->args[3], ctx->args[4]);
 	return 0;
 }
 
@@ -298,7 +318,7 @@ int enter_pselect6(struct trace_event_raw_sys_enter *ctx)
 {
 	if (floor_only)
 		return 0;
-	select_enter(IOT_PSELECT6, (int)ctx->args[0], ctx->args[1], ctx->args[2], ctx->args[3]);
+	select_enter(IOT_PSELECT6, (int)ctx->args[0], ctx->args[1], ctx->args[2], ctx->args[3], ctx->args[4]);
 	return 0;
 }
 
@@ -335,7 +355,7 @@ static long pollcount_chunk(__u32 i, struct pollcount_ctx *c)
 	return 0;
 }
 
-static __always_inline void poll_enter(__u32 sys, __u64 ufds, __u64 nfds)
+static __always_inline void poll_enter(__u32 sys, __u64 ufds, __u64 nfds, bool zero_timeout)
 {
 	struct inflight *f = enter(sys);
 	struct pollcount_ctx c = { .uptr = ufds, .nfds = (__u32)nfds };
@@ -357,7 +377,7 @@ static __always_inline void poll_enter(__u32 sys, __u64 ufds, __u64 nfds)
 	}
 	f->watched = c.watched;
 	f->ptr = ufds;
-	wait_begin(f, thread_waiter());
+	wait_begin(f, thread_waiter(), zero_timeout);
 	enter_done(f);
 }
 
@@ -366,7 +386,7 @@ int enter_poll(struct trace_event_raw_sys_enter *ctx)
 {
 	if (floor_only)
 		return 0;
-	poll_enter(IOT_POLL, ctx->args[0], ctx->args[1]);
+	poll_enter(IOT_POLL, ctx->args[0], ctx->args[1], (int)ctx->args[2] == 0);
 	return 0;
 }
 
@@ -375,7 +395,7 @@ int enter_ppoll(struct trace_event_raw_sys_enter *ctx)
 {
 	if (floor_only)
 		return 0;
-	poll_enter(IOT_PPOLL, ctx->args[0], ctx->args[1]);
+	poll_enter(IOT_PPOLL, ctx->args[0], ctx->args[1], zero_time(ctx->args[2]));
 	return 0;
 }
 
@@ -385,7 +405,7 @@ struct eventpoll___v64 {
 	refcount_t refcount;
 } __attribute__((preserve_access_index));
 
-static __always_inline void epoll_wait_enter(__u32 sys, int epfd, __u64 events)
+static __always_inline void epoll_wait_enter(__u32 sys, int epfd, __u64 events, bool zero_timeout)
 {
 	struct inflight *f = enter(sys);
 	struct task_struct *task;
@@ -423,7 +443,7 @@ static __always_inline void epoll_wait_enter(__u32 sys, int epfd, __u64 events)
 out:
 	f->fd = epfd;
 	f->ptr = events;
-	wait_begin(f, (__u32)epfd);
+	wait_begin(f, (__u32)epfd, zero_timeout);
 	enter_done(f);
 }
 
@@ -432,7 +452,7 @@ int enter_epoll_wait(struct trace_event_raw_sys_enter *ctx)
 {
 	if (floor_only)
 		return 0;
-	epoll_wait_enter(IOT_EPOLL_WAIT, (int)ctx->args[0], ctx->args[1]);
+	epoll_wait_enter(IOT_EPOLL_WAIT, (int)ctx->args[0], ctx->args[1], (int)ctx->args[3] == 0);
 	return 0;
 }
 
@@ -441,7 +461,7 @@ int enter_epoll_pwait(struct trace_event_raw_sys_enter *ctx)
 {
 	if (floor_only)
 		return 0;
-	epoll_wait_enter(IOT_EPOLL_PWAIT, (int)ctx->args[0], ctx->args[1]);
+	epoll_wait_enter(IOT_EPOLL_PWAIT, (int)ctx->args[0], ctx->args[1], (int)ctx->args[3] == 0);
 	return 0;
 }
 
@@ -450,7 +470,7 @@ int enter_epoll_pwait2(struct trace_event_raw_sys_enter *ctx)
 {
 	if (floor_only)
 		return 0;
-	epoll_wait_enter(IOT_EPOLL_PWAIT2, (int)ctx->args[0], ctx->args[1]);
+	epoll_wait_enter(IOT_EPOLL_PWAIT2, (int)ctx->args[0], ctx->args[1], zero_time(ctx->args[3]));
 	return 0;
 }
 
@@ -491,6 +511,7 @@ static __always_inline void recv_enter(__u32 sys, int fd, __u64 len)
 		return;
 	f->fd = fd;
 	f->asked = len;
+	f->nvcsw = nvcsw_now();
 	enter_done(f);
 }
 
@@ -533,6 +554,7 @@ static __always_inline void iov_enter(__u32 sys, int fd, __u64 iov, __u64 n)
 	if (!f)
 		return;
 	f->fd = fd;
+	f->nvcsw = nvcsw_now();
 	if (n > IOV_CHUNK * IOV_MAX_CHUNKS) {
 		f->bad_read = 1; /* the kernel refuses it with EINVAL anyway */
 	} else {
@@ -588,6 +610,7 @@ int enter_recvmsg(struct trace_event_raw_sys_enter *ctx)
 		if (f) {
 			count_lost(IOT_LOST_USER_READ);
 			f->fd = (int)ctx->args[0];
+			f->nvcsw = nvcsw_now();
 			f->bad_read = 1;
 			f->asked = 0;
 			enter_done(f);
@@ -607,6 +630,7 @@ static __always_inline void mmsg_enter(__u32 sys, int fd, __u64 vec, __u64 vlen)
 	f->fd = fd;
 	f->ptr = vec;
 	f->nfds = (__u32)vlen;
+	f->nvcsw = nvcsw_now();
 	enter_done(f);
 }
 
@@ -647,8 +671,25 @@ PLAIN_ENTER(sendto, IOT_SENDTO)
 PLAIN_ENTER(sendmsg, IOT_SENDMSG)
 PLAIN_ENTER(write, IOT_WRITE)
 PLAIN_ENTER(writev, IOT_WRITEV)
-PLAIN_ENTER(accept, IOT_ACCEPT)
-PLAIN_ENTER(accept4, IOT_ACCEPT4)
+/* accept: whether it slept tells blocking IO apart */
+#define ACCEPT_ENTER(name, sys)                                 \
+	SEC("tracepoint/syscalls/sys_enter_" #name)             \
+	int enter_##name(struct trace_event_raw_sys_enter *ctx) \
+	{                                                       \
+		struct inflight *f;                             \
+		if (floor_only)                                 \
+			return 0;                               \
+		f = enter(sys);                                 \
+		if (f) {                                        \
+			f->fd = (int)ctx->args[0];              \
+			f->nvcsw = nvcsw_now();                 \
+			enter_done(f);                          \
+		}                                               \
+		return 0;                                       \
+	}
+
+ACCEPT_ENTER(accept, IOT_ACCEPT)
+ACCEPT_ENTER(accept4, IOT_ACCEPT4)
 PLAIN_ENTER(close, IOT_CLOSE)
 PLAIN_ENTER(io_uring_enter, IOT_IO_URING_ENTER)
 
@@ -719,6 +760,7 @@ static __always_inline void wait_common(struct iot_proc *p, struct inflight *f, 
 	/* a voluntary switch inside the call: it blocked, and is back, so woken */
 	if (woke)
 		p->wait_wakeups++;
+	p->wait_zero_timeout += f->zero_timeout;
 	if (offcpu_end((__u32)id, &off))
 		p->wait_cpu_ns += f->dur > off ? f->dur - off : 0;
 	else
@@ -726,6 +768,13 @@ static __always_inline void wait_common(struct iot_proc *p, struct inflight *f, 
 	if (t) {
 		t->waits++;
 		t->wakeups += woke;
+		t->zero_timeout += f->zero_timeout;
+		if (f->sys <= IOT_PSELECT6)
+			t->select_waits++;
+		else if (f->sys <= IOT_PPOLL)
+			t->poll_waits++;
+		else
+			t->epoll_waits++;
 	}
 }
 
@@ -1023,13 +1072,19 @@ int exit_epoll_ctl(struct trace_event_raw_sys_exit *ctx)
 }
 
 /* Every receive: the thread's count, and the fd's if a wait reported it. */
-static __always_inline void recv_note(struct inflight *f, long ret, __u64 bytes, bool drained)
+static __always_inline void recv_note(struct iot_proc *p, struct inflight *f, long ret, __u64 bytes,
+				      bool drained)
 {
 	__u64 id = bpf_get_current_pid_tgid();
 	struct iot_thread *t = thread_get(id >> 32, (__u32)id);
+	bool slept = nvcsw_now() != f->nvcsw;
 
-	if (t)
+	p->recv_blocked += slept;
+	if (t) {
 		t->recv++;
+		t->recv_eagain += ret == -EAGAIN;
+		t->recv_blocked += slept;
+	}
 	fd_note_read(id >> 32, f->fd, ret, bytes, drained);
 }
 
@@ -1048,7 +1103,7 @@ static __always_inline void recv_exit(__u32 sys, long ret)
 		p->recv_bytes += ret;
 	if (is_short)
 		p->recv_short++;
-	recv_note(f, ret, ret > 0 ? ret : 0, ret == 0 || ret == -EAGAIN || is_short);
+	recv_note(p, f, ret, ret > 0 ? ret : 0, ret == 0 || ret == -EAGAIN || is_short);
 }
 
 SEC("tracepoint/syscalls/sys_exit_recvfrom")
@@ -1143,7 +1198,7 @@ int exit_recvmmsg(struct trace_event_raw_sys_exit *ctx)
 	if (is_short)
 		p->recv_short++;
 	p->recv_bytes += bytes;
-	recv_note(f, ret, bytes, ret == 0 || ret == -EAGAIN || is_short);
+	recv_note(p, f, ret, bytes, ret == 0 || ret == -EAGAIN || is_short);
 	return 0;
 }
 
@@ -1189,25 +1244,26 @@ SEND_EXIT(sendmsg, IOT_SENDMSG)
 SEND_EXIT(write, IOT_WRITE)
 SEND_EXIT(writev, IOT_WRITEV)
 
-#define PLAIN_EXIT(name, sys)                                 \
-	SEC("tracepoint/syscalls/sys_exit_" #name)            \
-	int exit_##name(struct trace_event_raw_sys_exit *ctx) \
-	{                                                     \
-		if (floor_only)                                \
-			return 0;                               \
-		struct inflight *f;                           \
-		exit_account(sys, ctx->ret, &f);              \
-		return 0;                                     \
-	}
-
 /* For readiness, accept is a listening socket's read: one connection taken
  * per call, EAGAIN when the queue is drained. */
 static __always_inline void accept_exit(__u32 sys, long ret)
 {
 	struct inflight *f;
+	struct iot_proc *p = exit_account(sys, ret, &f);
+	__u64 id = bpf_get_current_pid_tgid();
+	struct iot_thread *t;
+	bool slept;
 
-	if (exit_account(sys, ret, &f))
-		fd_note_accept(bpf_get_current_pid_tgid() >> 32, f->fd, ret);
+	if (!p)
+		return;
+	slept = nvcsw_now() != f->nvcsw;
+	p->accept_blocked += slept;
+	t = thread_get(id >> 32, (__u32)id);
+	if (t) {
+		t->accepts++;
+		t->accept_blocked += slept;
+	}
+	fd_note_accept(id >> 32, f->fd, ret);
 }
 
 SEC("tracepoint/syscalls/sys_exit_accept")
@@ -1239,7 +1295,22 @@ int exit_close(struct trace_event_raw_sys_exit *ctx)
 		fd_closed(bpf_get_current_pid_tgid() >> 32, f->fd);
 	return 0;
 }
-PLAIN_EXIT(io_uring_enter, IOT_IO_URING_ENTER)
+SEC("tracepoint/syscalls/sys_exit_io_uring_enter")
+int exit_io_uring_enter(struct trace_event_raw_sys_exit *ctx)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	struct inflight *f;
+	struct iot_thread *t;
+
+	if (floor_only)
+		return 0;
+	if (!exit_account(IOT_IO_URING_ENTER, ctx->ret, &f))
+		return 0;
+	t = thread_get(id >> 32, (__u32)id);
+	if (t)
+		t->uring_enters++;
+	return 0;
+}
 
 /* -------------------------------------------------------------- off-CPU */
 

@@ -75,6 +75,10 @@ struct iot_proc {
 	__u64 write_rereports_unwritten;
 	__u64 et_notifications;
 	__u64 et_undrained;
+	/* what tells the IO model apart (docs/diagnosis.md) */
+	__u64 wait_zero_timeout; /* waits asked not to block (timeout 0) */
+	__u64 recv_blocked;      /* receive calls that slept (blocking IO) */
+	__u64 accept_blocked;    /* accept calls that slept */
 };
 
 /* How a waiter is told about an fd (iot_fd.trigger). */
@@ -141,6 +145,16 @@ struct iot_thread {
 	__u64 wakeups;
 	__u64 recv;
 	char comm[16];
+	/* per family, so each thread's IO model can be named */
+	__u64 select_waits;  /* select, pselect6 */
+	__u64 poll_waits;    /* poll, ppoll */
+	__u64 epoll_waits;   /* epoll_wait, epoll_pwait, epoll_pwait2 */
+	__u64 zero_timeout;  /* waits with a zero timeout */
+	__u64 recv_eagain;
+	__u64 recv_blocked;  /* receive calls that slept */
+	__u64 accepts;
+	__u64 accept_blocked;
+	__u64 uring_enters;  /* io_uring_enter calls */
 };
 
 /* An epoll registration, as epoll_ctl made it or /proc/PID/fdinfo shows it.

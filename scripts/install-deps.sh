@@ -3,8 +3,10 @@
 # Idempotent: when everything is present it only checks and returns.
 set -eu
 
+# The last line: real servers and load tools the diagnosis tests run on loopback.
 PKGS="make g++ gcc clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev libfmt-dev
-libcli11-dev nlohmann-json3-dev libgtest-dev libncurses-dev libdw-dev libc6-dev strace python3"
+libcli11-dev nlohmann-json3-dev libgtest-dev libncurses-dev libdw-dev libc6-dev strace python3
+nginx-light redis-server redis-tools wrk"
 
 missing=""
 for p in $PKGS; do

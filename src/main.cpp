@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 
+#include "analysis/diagnose.h"
 #include "cli/options.h"
 #include "proc/proc_info.h"
 #include "report/json_report.h"
@@ -121,7 +122,7 @@ int run(const Options& o) {
     }
     tracer.poll(0);  // exits that raced with the stop
     double duration = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    write_report(o, tracer.snapshot(duration));
+    write_report(o, diagnosed(tracer.snapshot(duration)));
     if (child) child->reap();
     return kExitOk;
 }

@@ -33,6 +33,9 @@ void fold_percpu(const iot_proc* per_cpu, size_t ncpu, ProcessStats& out) {
         sum.write_rereports_unwritten += v.write_rereports_unwritten;
         sum.et_notifications += v.et_notifications;
         sum.et_undrained += v.et_undrained;
+        sum.wait_zero_timeout += v.wait_zero_timeout;
+        sum.recv_blocked += v.recv_blocked;
+        sum.accept_blocked += v.accept_blocked;
     }
     derive_families(sum, out);
 }
@@ -41,6 +44,7 @@ void derive_families(const iot_proc& raw, ProcessStats& out) {
     out.waits = WaitStats{};
     out.recv = RecvStats{};
     out.send = SendStats{};
+    out.accept = AcceptStats{};
     for (int s = 0; s < IOT_NR_SYS; ++s) {
         const iot_sys_stats& r = raw.sys[s];
         SyscallStats& st = out.syscalls[s];
@@ -62,6 +66,10 @@ void derive_families(const iot_proc& raw, ProcessStats& out) {
         case SyscallFamily::Send:
             out.send.calls += r.calls;
             out.send.eagain += r.eagain;
+            break;
+        case SyscallFamily::Accept:
+            out.accept.calls += r.calls;
+            out.accept.eagain += r.eagain;
             break;
         default:
             break;
@@ -87,6 +95,9 @@ void derive_families(const iot_proc& raw, ProcessStats& out) {
     out.readiness.write_rereports_unwritten = raw.write_rereports_unwritten;
     out.readiness.et_notifications = raw.et_notifications;
     out.readiness.et_undrained = raw.et_undrained;
+    out.waits.zero_timeout = raw.wait_zero_timeout;
+    out.recv.blocked = raw.recv_blocked;
+    out.accept.blocked = raw.accept_blocked;
 }
 
 FdStats fd_from_raw(int fd, const iot_fd& raw) {

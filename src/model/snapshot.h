@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "iotrace.h"
+#include "model/diagnosis.h"
 
 namespace iotrace {
 
@@ -29,6 +30,7 @@ struct WaitStats {
     uint64_t time_ns = 0;
     uint64_t wakeups = 0;  // calls that blocked (switched out, not runnable) and were woken
     uint64_t cpu_ns = 0;   // time_ns minus the time switched out during the calls
+    uint64_t zero_timeout = 0;  // calls with a zero timeout (asked not to block)
 };
 
 // The readiness figures (docs/readiness.md has the definitions).
@@ -68,6 +70,16 @@ struct ThreadStats {
     uint64_t waits = 0;
     uint64_t wakeups = 0;
     uint64_t recv = 0;
+    uint64_t select_waits = 0;  // select, pselect6
+    uint64_t poll_waits = 0;    // poll, ppoll
+    uint64_t epoll_waits = 0;   // the three epoll waits
+    uint64_t zero_timeout = 0;
+    uint64_t recv_eagain = 0;
+    uint64_t recv_blocked = 0;
+    uint64_t accepts = 0;
+    uint64_t accept_blocked = 0;
+    uint64_t uring_enters = 0;
+    Diagnosis diagnosis{};  // filled by diagnose() (src/analysis/diagnose.h)
 };
 
 struct RecvStats {
@@ -76,6 +88,14 @@ struct RecvStats {
     uint64_t eagain = 0;
     uint64_t eof = 0;
     uint64_t short_reads = 0;  // JSON "short"
+    uint64_t blocked = 0;      // calls that slept (blocking IO)
+};
+
+// accept + accept4 together.
+struct AcceptStats {
+    uint64_t calls = 0;
+    uint64_t eagain = 0;
+    uint64_t blocked = 0;  // calls that slept
 };
 
 struct SendStats {
@@ -100,10 +120,12 @@ struct ProcessStats {
     WaitStats waits;
     RecvStats recv;
     SendStats send;
+    AcceptStats accept;
     CopyStats copy;
     ReadinessStats readiness;
     std::vector<FdStats> fds;          // by fd number
     std::vector<ThreadStats> threads;  // by tid
+    Diagnosis diagnosis{};             // filled by diagnose() (src/analysis/diagnose.h)
 };
 
 struct Snapshot {

@@ -18,6 +18,34 @@ ordered_json syscall_json(const SyscallStats& s) {
     };
 }
 
+// The diagnosis (docs/diagnosis.md): always present, so a consumer can read
+// it unguarded; name "" and no findings when no diagnosis was made.
+ordered_json model_json(const Model& m) {
+    ordered_json evidence = ordered_json::array();
+    for (const std::string& e : m.evidence) evidence.push_back(e);
+    return ordered_json{
+        {"name", m.name},
+        {"modifier", m.modifier},
+        {"confidence", m.confidence},
+        {"evidence", std::move(evidence)},
+    };
+}
+
+ordered_json findings_json(const std::vector<Finding>& findings) {
+    ordered_json out = ordered_json::array();
+    for (const Finding& f : findings) {
+        ordered_json figures = ordered_json::object();
+        for (const auto& [name, value] : f.figures) figures[name] = value;
+        out.push_back(ordered_json{
+            {"id", f.id},
+            {"severity", f.severity},
+            {"text", f.text},
+            {"figures", std::move(figures)},
+        });
+    }
+    return out;
+}
+
 ordered_json fd_json(const FdStats& f) {
     return ordered_json{
         {"fd", f.fd},
@@ -42,7 +70,22 @@ ordered_json fd_json(const FdStats& f) {
 
 ordered_json thread_json(const ThreadStats& t) {
     return ordered_json{
-        {"tid", t.tid}, {"comm", t.comm}, {"waits", t.waits}, {"wakeups", t.wakeups}, {"recv", t.recv},
+        {"tid", t.tid},
+        {"comm", t.comm},
+        {"model", model_json(t.diagnosis.model)},
+        {"findings", findings_json(t.diagnosis.findings)},
+        {"waits", t.waits},
+        {"wakeups", t.wakeups},
+        {"recv", t.recv},
+        {"select_waits", t.select_waits},
+        {"poll_waits", t.poll_waits},
+        {"epoll_waits", t.epoll_waits},
+        {"zero_timeout", t.zero_timeout},
+        {"recv_eagain", t.recv_eagain},
+        {"recv_blocked", t.recv_blocked},
+        {"accepts", t.accepts},
+        {"accept_blocked", t.accept_blocked},
+        {"uring_enters", t.uring_enters},
     };
 }
 
@@ -62,6 +105,8 @@ ordered_json process_json(const ProcessStats& p) {
         {"ppid", p.ppid},
         {"comm", p.comm},
         {"exited", p.exited},
+        {"model", model_json(p.diagnosis.model)},
+        {"findings", findings_json(p.diagnosis.findings)},
         {"syscalls", std::move(syscalls)},
         {"waits",
          {{"calls", p.waits.calls},
@@ -71,14 +116,17 @@ ordered_json process_json(const ProcessStats& p) {
           {"scanned", p.waits.scanned},
           {"time_ns", p.waits.time_ns},
           {"wakeups", p.waits.wakeups},
-          {"cpu_ns", p.waits.cpu_ns}}},
+          {"cpu_ns", p.waits.cpu_ns},
+          {"zero_timeout", p.waits.zero_timeout}}},
         {"recv",
          {{"calls", p.recv.calls},
           {"bytes", p.recv.bytes},
           {"eagain", p.recv.eagain},
           {"eof", p.recv.eof},
-          {"short", p.recv.short_reads}}},
+          {"short", p.recv.short_reads},
+          {"blocked", p.recv.blocked}}},
         {"send", {{"calls", p.send.calls}, {"bytes", p.send.bytes}, {"eagain", p.send.eagain}}},
+        {"accept", {{"calls", p.accept.calls}, {"eagain", p.accept.eagain}, {"blocked", p.accept.blocked}}},
         {"copy",
          {{"wait_in_bytes", p.copy.wait_in_bytes},
           {"wait_out_bytes", p.copy.wait_out_bytes},

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <string>
 
+#include "report/diagnosis_section.h"
 #include "report/format.h"
 
 namespace iotrace {
@@ -40,14 +41,28 @@ std::string fd_table(const ProcessStats& p) {
     return out;
 }
 
+// A model column only when some thread's model is not the process's: an
+// accept thread that blocks beside epoll workers is worth a column, a
+// repeat of the process's model on every row is not.
+bool threads_differ(const ProcessStats& p) {
+    for (const auto& t : p.threads)
+        if (model_label(t.diagnosis.model) != model_label(p.diagnosis.model)) return true;
+    return false;
+}
+
 std::string thread_table(const ProcessStats& p) {
     if (p.threads.size() < 2) return "";
+    bool models = threads_differ(p);
     std::string out = "threads:\n";
-    out += fmt::format("  {:>8} {:<16} {:>10} {:>10} {:>10}\n", "tid", "comm", "waits", "wakeups", "recv");
-    for (const auto& t : p.threads)
-        out += fmt::format("  {:>8} {:<16} {:>10} {:>10} {:>10}\n", t.tid, t.comm, group_digits(t.waits),
-                           group_digits(t.wakeups), group_digits(t.recv));
-    return out;
+    std::string head = fmt::format("  {:>8} {:<16} {:>10} {:>10} {:>10}", "tid", "comm", "waits", "wakeups", "recv");
+    out += head + (models ? "  model\n" : "\n");
+    for (const auto& t : p.threads) {
+        std::string row = fmt::format("  {:>8} {:<16} {:>10} {:>10} {:>10}", t.tid, t.comm, group_digits(t.waits),
+                                      group_digits(t.wakeups), group_digits(t.recv));
+        if (models) row += "  " + model_label(t.diagnosis.model);
+        out += row + "\n";
+    }
+    return out + thread_findings_section(p);
 }
 
 }  // namespace

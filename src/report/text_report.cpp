@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "model/syscalls.h"
+#include "report/diagnosis_section.h"
 #include "report/format.h"
 #include "report/readiness_section.h"
 #include "report/syscall_table.h"
@@ -54,7 +55,9 @@ std::string copy_section(const CopyStats& c) {
 
 std::string process_section(const ProcessStats& p, double duration_s) {
     std::string out = fmt::format("PID {} ({}){}\n", p.pid, p.comm, p.exited ? " exited" : "");
-    out += fmt::format("traced for {} s\n\n", fixed_grouped(duration_s, 3));
+    out += fmt::format("traced for {} s\n", fixed_grouped(duration_s, 3));
+    out += diagnosis_section(p);  // the conclusion first, the figures behind it after
+    out += "\n";
     std::string table = render_syscall_table(p);
     out += table.empty() ? "no probed syscall observed\n" : table;
     out += "\n";

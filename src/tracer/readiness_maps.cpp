@@ -52,6 +52,15 @@ std::vector<ThreadStats> read_thread_stats(bpf_map* threads, int tgid, bool remo
         t.waits = v.waits;
         t.wakeups = v.wakeups;
         t.recv = v.recv;
+        t.select_waits = v.select_waits;
+        t.poll_waits = v.poll_waits;
+        t.epoll_waits = v.epoll_waits;
+        t.zero_timeout = v.zero_timeout;
+        t.recv_eagain = v.recv_eagain;
+        t.recv_blocked = v.recv_blocked;
+        t.accepts = v.accepts;
+        t.accept_blocked = v.accept_blocked;
+        t.uring_enters = v.uring_enters;
         out.push_back(std::move(t));
         if (remove) bpf_map__delete_elem(threads, &tid, sizeof(tid), 0);
     }

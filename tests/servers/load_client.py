@@ -4,7 +4,7 @@ connections each sending a small message and waiting for the reply, until
 SECONDS have passed or MESSAGES round trips per connection are done.
 Prints "round_trips N" at the end.
 
-Usage: load_client.py --port N [--conns 20] [--seconds 3] [--messages 0 (no cap)]
+Usage: load_client.py --port N [--conns 20] [--seconds 3] [--messages 0 (no cap)] [--reply BYTES]
 """
 import argparse
 import selectors
@@ -19,10 +19,12 @@ def main():
     ap.add_argument("--seconds", type=float, default=3.0)
     ap.add_argument("--messages", type=int, default=0)
     ap.add_argument("--size", type=int, default=64)
+    ap.add_argument("--reply", type=int, default=0, help="bytes in a reply (default: --size, an echo)")
     args = ap.parse_args()
 
     sel = selectors.DefaultSelector()
     payload = b"x" * args.size
+    reply = args.reply or args.size
     done = {}
     for _ in range(args.conns):
         s = socket.create_connection(("127.0.0.1", args.port))
@@ -45,8 +47,8 @@ def main():
                 del done[s]
                 continue
             buf += chunk
-            if len(buf) >= args.size:
-                del buf[: args.size]
+            if len(buf) >= reply:
+                del buf[:reply]
                 total += 1
                 done[s] += 1
                 if args.messages and done[s] >= args.messages:

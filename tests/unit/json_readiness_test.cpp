@@ -55,11 +55,12 @@ Snapshot sample() {
     p.pid = 300;
     p.comm = "srv";
     p.syscalls[IOT_EPOLL_WAIT].calls = 50;
-    p.waits = {50, 5, 60, 200, 60, 9'000'000, 40, 120'000};
+    p.waits = {50, 5, 60, 200, 60, 9'000'000, 40, 120'000, 11};
     p.readiness = {27, 20, 7, 4, 33, 2};
     p.fds = {fd(3, "tcp", "lt", "0.0.0.0:8080", "", 100), fd(9, "tcp6", "et", "[::1]:8080", "[::1]:40000", 200),
              fd(12, "eventfd", "oneshot", "", "", 300)};
-    p.threads = {{300, "srv", 30, 25, 70}, {301, "srv-worker", 20, 15, 0}};
+    p.threads = {{300, "srv", 30, 25, 70, 1, 2, 27, 3, 4, 5, 6, 7, 8},
+                 {301, "srv-worker", 20, 15, 0, 0, 20, 0, 0, 0, 0, 0, 0, 9}};
     snap.processes.push_back(p);
 
     ProcessStats idle;
@@ -85,10 +86,11 @@ TEST(JsonReadiness, LostHasTheNewReasonsInEnumOrder) {
     EXPECT_EQ(j["lost"]["proc_map_full"], 0u);
 }
 
-TEST(JsonReadiness, WaitsEndWithWakeupsAndCpuNs) {
+TEST(JsonReadiness, WaitsEndWithWakeupsCpuNsAndZeroTimeout) {
     ordered_json w = to_json(sample())["processes"][0]["waits"];
     EXPECT_EQ(w, ordered_json::parse(R"({"calls":50,"empty":5,"ready":60,"watched":200,"scanned":60,
-                                         "time_ns":9000000,"wakeups":40,"cpu_ns":120000})"));
+                                         "time_ns":9000000,"wakeups":40,"cpu_ns":120000,
+                                         "zero_timeout":11})"));
 }
 
 TEST(JsonReadiness, ReadinessObject) {
@@ -127,9 +129,19 @@ TEST(JsonReadiness, FdsInSnapshotOrderWithEveryKey) {
 TEST(JsonReadiness, ThreadsInSnapshotOrder) {
     ordered_json th = to_json(sample())["processes"][0]["threads"];
     ASSERT_EQ(th.size(), 2u);
-    EXPECT_EQ(keys(th[0]), (std::vector<std::string>{"tid", "comm", "waits", "wakeups", "recv"}));
-    EXPECT_EQ(th, ordered_json::parse(R"([{"tid":300,"comm":"srv","waits":30,"wakeups":25,"recv":70},
-        {"tid":301,"comm":"srv-worker","waits":20,"wakeups":15,"recv":0}])"));
+    EXPECT_EQ(keys(th[0]), (std::vector<std::string>{"tid", "comm", "model", "findings", "waits", "wakeups", "recv",
+                                                     "select_waits",
+                                                     "poll_waits", "epoll_waits", "zero_timeout", "recv_eagain",
+                                                     "recv_blocked", "accepts", "accept_blocked", "uring_enters"}));
+    // No diagnosis was made (diagnose() not called): the keys are there, empty.
+    EXPECT_EQ(th, ordered_json::parse(R"([{"tid":300,"comm":"srv",
+        "model":{"name":"","modifier":"","confidence":"","evidence":[]},"findings":[],"waits":30,"wakeups":25,"recv":70,
+        "select_waits":1,"poll_waits":2,"epoll_waits":27,"zero_timeout":3,"recv_eagain":4,"recv_blocked":5,
+        "accepts":6,"accept_blocked":7,"uring_enters":8},
+        {"tid":301,"comm":"srv-worker",
+        "model":{"name":"","modifier":"","confidence":"","evidence":[]},"findings":[],"waits":20,"wakeups":15,"recv":0,"select_waits":0,"poll_waits":20,
+        "epoll_waits":0,"zero_timeout":0,"recv_eagain":0,"recv_blocked":0,"accepts":0,"accept_blocked":0,
+        "uring_enters":9}])"));
 }
 
 // A process with nothing to say still has every key: zeros and empty arrays.
@@ -150,7 +162,7 @@ TEST(JsonReadiness, RenderedTail) {
     ProcessStats p;
     p.pid = 5;
     p.fds = {fd(4, "pipe", "poll", "", "", 0)};
-    p.threads = {{5, "a", 1, 1, 2}};
+    p.threads = {{5, "a", 1, 1, 2, 0, 1, 0, 3, 4, 5, 6, 7, 8}};
     snap.processes.push_back(p);
     std::string text = render_json(snap);
     const std::string tail =
@@ -187,9 +199,25 @@ TEST(JsonReadiness, RenderedTail) {
         "        {\n"
         "          \"tid\": 5,\n"
         "          \"comm\": \"a\",\n"
+        "          \"model\": {\n"
+        "            \"name\": \"\",\n"
+        "            \"modifier\": \"\",\n"
+        "            \"confidence\": \"\",\n"
+        "            \"evidence\": []\n"
+        "          },\n"
+        "          \"findings\": [],\n"
         "          \"waits\": 1,\n"
         "          \"wakeups\": 1,\n"
-        "          \"recv\": 2\n"
+        "          \"recv\": 2,\n"
+        "          \"select_waits\": 0,\n"
+        "          \"poll_waits\": 1,\n"
+        "          \"epoll_waits\": 0,\n"
+        "          \"zero_timeout\": 3,\n"
+        "          \"recv_eagain\": 4,\n"
+        "          \"recv_blocked\": 5,\n"
+        "          \"accepts\": 6,\n"
+        "          \"accept_blocked\": 7,\n"
+        "          \"uring_enters\": 8\n"
         "        }\n"
         "      ]\n"
         "    }\n"

@@ -46,9 +46,10 @@ Snapshot sample() {
     ctl.calls = 2;
     ctl.time_ns = 400;
     p.syscalls[IOT_WRITE].errors = 5;  // calls 0: omitted whatever else it holds
-    p.waits = {10, 4, 6, 30, 12, 5'000'000, 7, 41'000};
-    p.recv = {7, 4096, 2, 1, 3};
+    p.waits = {10, 4, 6, 30, 12, 5'000'000, 7, 41'000, 3};
+    p.recv = {7, 4096, 2, 1, 3, 4};
     p.send = {0, 0, 0};
+    p.accept = {9, 5, 2};
     p.copy = {120, 72, 4096, 0};
     snap.processes.push_back(p);
 
@@ -85,8 +86,9 @@ TEST(JsonReport, ProcessKeysAndIdentityInSnapshotOrder) {
     ordered_json j = to_json(sample());
     ASSERT_EQ(j["processes"].size(), 2u);
     const ordered_json& p = j["processes"][0];
-    EXPECT_EQ(keys(p), (std::vector<std::string>{"pid", "ppid", "comm", "exited", "syscalls", "waits", "recv",
-                                                 "send", "copy", "readiness", "fds", "threads"}));
+    EXPECT_EQ(keys(p), (std::vector<std::string>{"pid", "ppid", "comm", "exited", "model", "findings", "syscalls",
+                                                 "waits", "recv",
+                                                 "send", "accept", "copy", "readiness", "fds", "threads"}));
     EXPECT_EQ(p["pid"], 1234);
     EXPECT_EQ(p["ppid"], 1);
     EXPECT_EQ(p["comm"], "server");
@@ -132,15 +134,17 @@ TEST(JsonReport, HistogramAlwaysHasEverySlot) {
 TEST(JsonReport, FamilyObjects) {
     ordered_json p = to_json(sample())["processes"][0];
     EXPECT_EQ(p["waits"], ordered_json::parse(R"({"calls":10,"empty":4,"ready":6,"watched":30,"scanned":12,
-                                                  "time_ns":5000000,"wakeups":7,"cpu_ns":41000})"));
-    EXPECT_EQ(p["recv"], ordered_json::parse(R"({"calls":7,"bytes":4096,"eagain":2,"eof":1,"short":3})"));
+                                                  "time_ns":5000000,"wakeups":7,"cpu_ns":41000,
+                                                  "zero_timeout":3})"));
+    EXPECT_EQ(p["recv"], ordered_json::parse(R"({"calls":7,"bytes":4096,"eagain":2,"eof":1,"short":3,"blocked":4})"));
     EXPECT_EQ(p["send"], ordered_json::parse(R"({"calls":0,"bytes":0,"eagain":0})"));
+    EXPECT_EQ(p["accept"], ordered_json::parse(R"({"calls":9,"eagain":5,"blocked":2})"));
     EXPECT_EQ(p["copy"], ordered_json::parse(
                              R"({"wait_in_bytes":120,"wait_out_bytes":72,"recv_bytes":4096,"send_bytes":0})"));
     // ordered_json's == is order-sensitive, so the checks above already pin
     // the key order; spelled out here so a failure names the culprit.
     EXPECT_EQ(keys(p["waits"]), (std::vector<std::string>{"calls", "empty", "ready", "watched", "scanned", "time_ns",
-                                                          "wakeups", "cpu_ns"}));
+                                                          "wakeups", "cpu_ns", "zero_timeout"}));
     EXPECT_EQ(keys(p["copy"]),
               (std::vector<std::string>{"wait_in_bytes", "wait_out_bytes", "recv_bytes", "send_bytes"}));
 }

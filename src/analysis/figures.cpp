@@ -1,0 +1,129 @@
+#include "analysis/figures.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace iotrace {
+
+std::string Figures::io_words(uint64_t n) const {
+    if (n == 1) return per_thread ? "receive or accept" : "receive, accept or send";
+    return per_thread ? "receives and accepts" : "receives, accepts and sends";
+}
+
+uint64_t calls_of(const ProcessStats& p, int first, int last) {
+    uint64_t n = 0;
+    for (int s = first; s <= last; ++s) n += p.syscalls[static_cast<size_t>(s)].calls;
+    return n;
+}
+
+uint64_t errors_of(const ProcessStats& p, int first, int last) {
+    uint64_t n = 0;
+    for (int s = first; s <= last; ++s) n += p.syscalls[static_cast<size_t>(s)].errors;
+    return n;
+}
+
+Figures figures_of(const ProcessStats& p) {
+    Figures f;
+    f.select_waits = calls_of(p, IOT_SELECT, IOT_PSELECT6);
+    f.poll_waits = calls_of(p, IOT_POLL, IOT_PPOLL);
+    f.epoll_waits = calls_of(p, IOT_EPOLL_WAIT, IOT_EPOLL_PWAIT2);
+    f.wakeups = p.waits.wakeups;
+    f.zero_timeout = p.waits.zero_timeout;
+    f.empty = p.waits.empty;
+    f.ready = p.waits.ready;
+    f.recv = p.recv.calls;
+    f.recv_eagain = p.recv.eagain;
+    f.recv_blocked = p.recv.blocked;
+    f.accepts = p.accept.calls;
+    f.accept_eagain = p.accept.eagain;
+    f.accept_blocked = p.accept.blocked;
+    f.sends = p.send.calls;
+    f.send_eagain = p.send.eagain;
+    f.uring_enters = p.syscalls[IOT_IO_URING_ENTER].calls;
+    return f;
+}
+
+Figures figures_of(const ThreadStats& t, const ProcessStats& owner) {
+    Figures f;
+    f.per_thread = true;
+    f.select_waits = t.select_waits;
+    f.poll_waits = t.poll_waits;
+    f.epoll_waits = t.epoll_waits;
+    f.wakeups = t.wakeups;
+    f.zero_timeout = t.zero_timeout;
+    // Ready events are counted per process only: a thread is given the share
+    // of them that its waits are of the process's. Zero-timeout waits are
+    // left out of both sides when the process has other waits, so a thread
+    // spinning with timeout 0 does not dilute the share of one that sleeps
+    // for its events. In double, since ready * waits can exceed 64 bits.
+    uint64_t of = owner.waits.calls - std::min(owner.waits.zero_timeout, owner.waits.calls);
+    uint64_t mine = t.waits - std::min(t.zero_timeout, t.waits);
+    if (of == 0) {
+        of = owner.waits.calls;
+        mine = t.waits;
+    }
+    if (of > 0)
+        f.ready = static_cast<uint64_t>(
+            std::floor(static_cast<double>(owner.waits.ready) * static_cast<double>(mine) / static_cast<double>(of)));
+    f.recv = t.recv;
+    f.recv_eagain = t.recv_eagain;
+    f.recv_blocked = t.recv_blocked;
+    f.accepts = t.accepts;
+    f.accept_blocked = t.accept_blocked;
+    f.uring_enters = t.uring_enters;
+    return f;
+}
+
+bool is_listener(const FdStats& f) {
+    return (f.kind == "tcp" || f.kind == "tcp6") && f.peer.empty() && !f.local.empty();
+}
+
+namespace {
+
+bool is_control(const FdStats& f) {
+    return f.kind == "eventfd" || f.kind == "timerfd" || f.kind == "signalfd" || f.kind == "epoll";
+}
+
+bool is_epoll(const FdStats& f) { return f.trigger == "lt" || f.trigger == "et" || f.trigger == "oneshot"; }
+
+void count(const FdStats& f, TriggerCounts& c) {
+    if (f.trigger == "et")
+        ++c.et;
+    else if (f.trigger == "oneshot")
+        ++c.oneshot;
+    else
+        ++c.lt;
+    c.reports += f.reported;
+}
+
+}  // namespace
+
+TriggerCounts epoll_triggers(const ProcessStats& p) {
+    TriggerCounts conns, all;
+    for (const FdStats& f : p.fds) {
+        if (!is_epoll(f)) continue;
+        count(f, all);
+        if (is_listener(f))
+            ++conns.set_aside_listeners;
+        else if (is_control(f))
+            ++conns.set_aside_control;
+        else
+            count(f, conns);
+    }
+    // Only listeners and control fds reported: they are all there is to judge.
+    return conns.fds() > 0 ? conns : all;
+}
+
+bool at_least_pct(uint64_t part, uint64_t whole, uint64_t pct) {
+    if (whole == 0) return false;
+    // 128-bit so that part * 100 cannot wrap for any counter value.
+    return static_cast<unsigned __int128>(part) * 100 >= static_cast<unsigned __int128>(pct) * whole;
+}
+
+double share(uint64_t part, uint64_t whole) {
+    return whole == 0 ? 0.0 : static_cast<double>(part) / static_cast<double>(whole);
+}
+
+double per_second(double x, double seconds) { return seconds > 0 ? x / seconds : 0.0; }
+
+}  // namespace iotrace

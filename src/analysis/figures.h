@@ -1,0 +1,73 @@
+// The counts the diagnosis reads, gathered the same way from a process and
+// from one of its threads, so one set of rules names both. A thread lacks
+// some figures (sends, per-call emptiness, EAGAIN accepts): they are 0 or
+// estimated, as docs/diagnosis.md says.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "model/snapshot.h"
+
+namespace iotrace {
+
+struct Figures {
+    bool per_thread = false;
+    uint64_t select_waits = 0;  // select + pselect6
+    uint64_t poll_waits = 0;    // poll + ppoll
+    uint64_t epoll_waits = 0;   // the three epoll waits
+    uint64_t wakeups = 0;       // waits that slept
+    uint64_t zero_timeout = 0;  // waits asked not to block
+    uint64_t empty = 0;         // waits that returned 0 (process only)
+    uint64_t ready = 0;         // ready events (a thread: an estimate, see figures_of)
+    uint64_t recv = 0, recv_eagain = 0, recv_blocked = 0;
+    uint64_t accepts = 0, accept_eagain = 0, accept_blocked = 0;  // accept_eagain: process only
+    uint64_t sends = 0, send_eagain = 0;                          // process only
+    uint64_t uring_enters = 0;
+
+    uint64_t waits() const { return select_waits + poll_waits + epoll_waits; }
+    uint64_t io() const { return recv + accepts + sends; }
+    uint64_t io_eagain() const { return recv_eagain + accept_eagain + send_eagain; }
+    uint64_t io_sleeps() const { return recv_blocked + accept_blocked; }
+    uint64_t all() const { return waits() + io() + uring_enters; }
+    // What io() holds, for n of them: "receives, accepts and sends" (a
+    // thread: "receives and accepts"); for 1, "receive, accept or send".
+    std::string io_words(uint64_t n) const;
+};
+
+Figures figures_of(const ProcessStats& p);
+Figures figures_of(const ThreadStats& t, const ProcessStats& owner);
+
+// The epoll fds the trigger rule counts: those epoll reported (trigger lt,
+// et or oneshot). Listening sockets and eventfd/timerfd/signalfd/epoll fds
+// are set aside when connections were reported too, since servers often
+// watch those level-triggered whatever they do with their connections.
+struct TriggerCounts {
+    uint64_t lt = 0, et = 0, oneshot = 0;  // fds
+    uint64_t reports = 0;                  // their `reported`, summed
+    uint64_t set_aside_listeners = 0;
+    uint64_t set_aside_control = 0;
+    uint64_t fds() const { return lt + et + oneshot; }
+    uint64_t level() const { return lt + oneshot; }  // EPOLLONESHOT alone is level-triggered
+};
+
+TriggerCounts epoll_triggers(const ProcessStats& p);
+
+// A TCP socket with a local address and no peer: a listening socket.
+bool is_listener(const FdStats& f);
+
+// part / whole >= pct / 100, in integers (exact at the boundary); false when
+// whole is 0.
+bool at_least_pct(uint64_t part, uint64_t whole, uint64_t pct);
+
+// part / whole, 0 when whole is 0.
+double share(uint64_t part, uint64_t whole);
+
+// x / seconds, 0 when seconds <= 0 (no duration: no rates).
+double per_second(double x, double seconds);
+
+// Sum of calls over the syscalls [first, last] (enum iot_sys).
+uint64_t calls_of(const ProcessStats& p, int first, int last);
+uint64_t errors_of(const ProcessStats& p, int first, int last);
+
+}  // namespace iotrace

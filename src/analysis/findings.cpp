@@ -1,0 +1,123 @@
+#include "analysis/findings.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "analysis/findings_internal.h"
+#include "analysis/model.h"
+#include "analysis/thresholds.h"
+#include "report/format.h"
+
+namespace iotrace {
+namespace detail {
+
+std::string Ctx::main_family() const {
+    if (f.epoll_waits >= f.poll_waits && f.epoll_waits >= f.select_waits) return "epoll";
+    return f.poll_waits >= f.select_waits ? "poll" : "select";
+}
+
+const char* severity_by(double v, double high, double medium, double low) {
+    if (v >= high) return "high";
+    if (v >= medium) return "medium";
+    if (v >= low) return "low";
+    return "info";
+}
+
+Finding make_finding(const char* id, const char* severity, std::string text, Figs figures) {
+    return Finding{id, severity, std::move(text), std::move(figures)};
+}
+
+const FdStats* worst_fd(const ProcessStats& p, uint64_t FdStats::*member) {
+    const FdStats* best = nullptr;
+    for (const FdStats& f : p.fds)  // p.fds is sorted by fd: ">" keeps the lower fd on ties
+        if (f.*member > 0 && (!best || f.*member > best->*member)) best = &f;
+    return best;
+}
+
+}  // namespace detail
+
+namespace {
+
+using namespace detail;
+using namespace thresholds;
+
+int severity_rank(const std::string& s) {
+    if (s == "high") return 0;
+    if (s == "medium") return 1;
+    if (s == "low") return 2;
+    return 3;
+}
+
+// A thread that busy-polls on its own: the same figures as the process
+// finding, without the CPU estimate (time is not counted per thread).
+MaybeFinding thread_busy_poll(const ThreadStats& t, const ProcessStats& owner, const Model& m, double seconds) {
+    if (m.name != "busy-poll") return std::nullopt;
+    Figures f = figures_of(t, owner);
+    uint64_t futile = f.zero_timeout + f.io_eagain(), slept = f.wakeups + f.io_sleeps();
+    double per_s = per_second(static_cast<double>(futile), seconds);
+    std::string text = fmt::format(
+        "thread {} ({}) made {} calls that came back with nothing to do ({} per second: {} zero-timeout waits, "
+        "{} EAGAIN receives) and {} slept — block in the wait (epoll_wait with a timeout) instead of polling",
+        t.tid, t.comm, group_digits(futile), fixed_grouped(per_s, 1), group_digits(f.zero_timeout),
+        group_digits(f.recv_eagain), group_digits(slept));
+    return make_finding("busy_poll", severity_by(per_s, kBusyHighPerS, kBusyMediumPerS, kBusyLowPerS), text,
+                        {{"futile_calls", static_cast<double>(futile)},
+                         {"futile_per_s", per_s},
+                         {"zero_timeout_waits", static_cast<double>(f.zero_timeout)},
+                         {"eagain_calls", static_cast<double>(f.recv_eagain)},
+                         {"slept", static_cast<double>(slept)}});
+}
+
+// One of the threads racing for connections: its part of the process's
+// thundering_herd finding, with the same severity.
+MaybeFinding thread_herd(const ThreadStats& t, const ProcessStats& owner, double seconds) {
+    if (t.accepts == 0) return std::nullopt;
+    Ctx c{owner, figures_of(owner), classify(owner), seconds};
+    MaybeFinding herd = thundering_herd(c);
+    if (!herd) return std::nullopt;
+    std::string text = fmt::format(
+        "thread {} ({}) made {} of the process's {} accepts ({}), racing {} other threads for each connection — "
+        "EPOLLEXCLUSIVE on the listener, or one listener per thread (SO_REUSEPORT)",
+        t.tid, t.comm, group_digits(t.accepts), group_digits(owner.accept.calls),
+        percent(t.accepts, owner.accept.calls), accepting_threads(owner) - 1);
+    return make_finding("thundering_herd", herd->severity.c_str(), text,
+                        {{"accepts", static_cast<double>(t.accepts)},
+                         {"accepts_share", share(t.accepts, owner.accept.calls)},
+                         {"accepting_threads", static_cast<double>(accepting_threads(owner))}});
+}
+
+}  // namespace
+
+void sort_worst_first(std::vector<Finding>& findings) {
+    std::stable_sort(findings.begin(), findings.end(), [](const Finding& a, const Finding& b) {
+        return severity_rank(a.severity) < severity_rank(b.severity);
+    });
+}
+
+std::vector<Finding> find_issues(const ProcessStats& p, double duration_s) {
+    Ctx c{p, figures_of(p), classify(p), duration_s};
+    // The order breaks ties between equal severities: risks to correctness
+    // first, then CPU burnt, then wasted calls, then copies.
+    MaybeFinding (*const rules[])(const Ctx&) = {
+        et_stall_risk,        busy_poll,          select_scan_cost,
+        thundering_herd,      epollout_busy_loop, lt_rereports_unread,
+        lt_rereports_partial, empty_wakeups,      blocking_switches,
+        syscalls_per_message, small_reads,        bookkeeping_copy,
+    };
+    std::vector<Finding> out;
+    for (auto rule : rules)
+        if (MaybeFinding f = rule(c)) out.push_back(std::move(*f));
+    sort_worst_first(out);
+    return out;
+}
+
+std::vector<Finding> find_thread_issues(const ThreadStats& t, const ProcessStats& owner, double duration_s) {
+    std::vector<Finding> out;
+    if (MaybeFinding f = thread_busy_poll(t, owner, classify_thread(t, owner), duration_s)) out.push_back(*f);
+    if (MaybeFinding f = thread_herd(t, owner, duration_s)) out.push_back(*f);
+    sort_worst_first(out);
+    return out;
+}
+
+}  // namespace iotrace

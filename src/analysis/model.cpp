@@ -1,0 +1,239 @@
+#include "analysis/model.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <vector>
+
+#include "analysis/figures.h"
+#include "analysis/thresholds.h"
+#include "report/format.h"
+
+namespace iotrace {
+namespace {
+
+using namespace thresholds;
+
+enum Level { kLow, kMedium, kHigh };
+
+// How sure a rule is: enough calls seen (n) and a clear winner (part/whole).
+Level level(uint64_t n, uint64_t part, uint64_t whole) {
+    if (n >= kHighSample && at_least_pct(part, whole, kHighPct)) return kHigh;
+    if (n >= kMediumSample && at_least_pct(part, whole, kMediumPct)) return kMedium;
+    return kLow;
+}
+
+// a - b, never below 0: the figures come from separate counters, and a
+// confidence must not wrap around when one lags another.
+uint64_t minus(uint64_t a, uint64_t b) { return a > b ? a - b : 0; }
+
+bool at_most_pct(uint64_t part, uint64_t whole, uint64_t pct) {
+    return whole > 0 && static_cast<unsigned __int128>(part) * 100 <= static_cast<unsigned __int128>(pct) * whole;
+}
+
+// A model in the making: the confidence only ever goes down, to the least
+// sure of the rules that led to it.
+struct Verdict {
+    Model m;
+    Level conf = kHigh;
+
+    explicit Verdict(std::string name) { m.name = std::move(name); }
+    void cap(Level l) { conf = std::min(conf, l); }
+    void say(std::string e) { m.evidence.push_back(std::move(e)); }
+    Model done() {
+        static const char* const kNames[] = {"low", "medium", "high"};
+        m.confidence = kNames[conf];
+        return std::move(m);
+    }
+};
+
+std::string n(uint64_t v) { return group_digits(v); }
+std::string pct(uint64_t part, uint64_t whole) { return percent(part, whole, 1); }
+std::string plural(uint64_t v, const char* one, const char* many) { return n(v) + " " + (v == 1 ? one : many); }
+
+// ---- blocking and busy-poll without readiness ----
+
+// Most of the sleeping happens inside receives and accepts (not waits), and
+// often enough that it is not the odd kernel-lock sleep of a non-blocking call.
+bool sleeps_in_io(const Figures& f) {
+    uint64_t s = f.io_sleeps();
+    return s > 0 && at_least_pct(s, s + f.wakeups, kIoSleepPct) && at_least_pct(s, f.recv + f.accepts, kIoSleepMinPct);
+}
+
+// Enough readiness to drive the IO calls made. A thread's ready events are
+// only an estimate, so its own waits count as well.
+bool readiness_seen(const Figures& f) {
+    return at_least_pct(f.ready, f.io(), kReadyPerIoPct) ||
+           (f.per_thread && at_least_pct(f.waits(), f.io(), kReadyPerIoPct));
+}
+
+// The IO is not driven by readiness: too little readiness for the IO calls
+// made, or the process sleeps in its reads rather than in its waits.
+bool io_driven(const Figures& f) { return f.io() > 0 && (!readiness_seen(f) || sleeps_in_io(f)); }
+
+// "no waits" or "40 ready events from 12 waits", for 1,000 receives, ...
+std::string readiness_line(const Figures& f) {
+    std::string io = fmt::format("{} {}", n(f.io()), f.io_words(f.io()));
+    if (f.waits() == 0) return "no waits for " + io;
+    return fmt::format("{} ready events from {} for {}", n(f.ready), plural(f.waits(), "wait", "waits"), io);
+}
+
+Model busy_by_eagain(const Figures& f) {
+    Verdict v("busy-poll");
+    uint64_t calls = f.io() + f.waits(), sleeps = f.io_sleeps() + f.wakeups;
+    v.say(fmt::format("{} of {} {} returned EAGAIN ({})", n(f.io_eagain()), n(f.io()), f.io_words(f.io()),
+                      pct(f.io_eagain(), f.io())));
+    v.say(fmt::format("{} of {} calls slept ({})", n(sleeps), n(calls), pct(sleeps, calls)));
+    v.say(readiness_line(f));
+    if (f.zero_timeout > 0)  // spinning on both: worth saying
+        v.say(fmt::format("{} of {} waits had a zero timeout ({})", n(f.zero_timeout), n(f.waits()),
+                          pct(f.zero_timeout, f.waits())));
+    v.cap(level(f.io(), f.io_eagain(), f.io()));
+    v.cap(level(calls, minus(calls, sleeps), calls));
+    return v.done();
+}
+
+Model blocking(const Figures& f) {
+    Verdict v("blocking");
+    uint64_t s = f.io_sleeps(), ra = f.recv + f.accepts;
+    if (ra > 0) v.say(fmt::format("{} of {} receives and accepts slept ({})", n(s), n(ra), pct(s, ra)));
+    if (f.waits() > 0) v.say(fmt::format("{} of {} waits slept", n(f.wakeups), n(f.waits())));
+    v.say(readiness_line(f));
+    v.say(fmt::format("{} EAGAIN ({})", n(f.io_eagain()), pct(f.io_eagain(), f.io())));
+    // The better of the two reasons it qualified (few ready events: io of
+    // io + ready; sleeps in IO: their share of all sleeps), then "not busy".
+    Level why = level(f.io(), f.io(), f.io() + f.ready);
+    if (sleeps_in_io(f)) why = std::max(why, level(f.io(), s, s + f.wakeups));
+    v.cap(why);
+    v.cap(level(f.io(), minus(f.io(), f.io_eagain()), f.io()));
+    if (s == 0) {
+        v.say("no receive or accept slept: blocking inferred from the missing readiness and EAGAIN");
+        v.cap(kMedium);
+    }
+    return v.done();
+}
+
+Model io_model(const Figures& f) {
+    uint64_t calls = f.io() + f.waits();
+    bool busy = !sleeps_in_io(f) && at_least_pct(f.io_eagain(), f.io(), kBusyPct) &&
+                at_most_pct(f.io_sleeps() + f.wakeups, calls, kBusySleepPct);
+    return busy ? busy_by_eagain(f) : blocking(f);
+}
+
+// ---- readiness waits ----
+
+bool zero_timeout_busy(const Figures& f) {
+    return f.waits() > 0 && at_least_pct(f.zero_timeout, f.waits(), kBusyPct) &&
+           at_most_pct(f.wakeups, f.waits(), kBusySleepPct);
+}
+
+Model busy_by_zero_timeout(const Figures& f) {
+    Verdict v("busy-poll");
+    uint64_t w = f.waits();
+    v.say(fmt::format("{} of {} waits had a zero timeout ({})", n(f.zero_timeout), n(w), pct(f.zero_timeout, w)));
+    v.say(fmt::format("{} of {} waits slept ({})", n(f.wakeups), n(w), pct(f.wakeups, w)));
+    v.cap(level(w, f.zero_timeout, w));
+    v.cap(level(w, minus(w, f.wakeups), w));
+    return v.done();
+}
+
+struct Family {
+    const char* name;
+    uint64_t calls;
+};
+
+// "4,812 waits, 80.0% epoll (15.0% poll, 5.0% select)"; ties go to epoll,
+// then poll (the order below, with a stable sort).
+std::string waits_line(const Figures& f, std::vector<Family>& fams) {
+    std::stable_sort(fams.begin(), fams.end(), [](const Family& a, const Family& b) { return a.calls > b.calls; });
+    std::string others;
+    for (size_t i = 1; i < fams.size(); ++i) {
+        if (fams[i].calls == 0) continue;
+        others += (others.empty() ? "" : ", ") + pct(fams[i].calls, f.waits()) + " " + fams[i].name;
+    }
+    return fmt::format("{}, {} {}{}", plural(f.waits(), "wait", "waits"), pct(fams[0].calls, f.waits()), fams[0].name,
+                       others.empty() ? "" : " (" + others + ")");
+}
+
+void trigger_verdict(Verdict& v, const TriggerCounts& t, const char* scope) {
+    if (t.fds() == 0) {
+        v.m.name = "epoll";
+        v.say(fmt::format("no fd reported by epoll{}: edge or level triggering unknown", scope));
+        v.cap(kLow);
+        return;
+    }
+    std::string head = fmt::format("{} reported{}, ", plural(t.fds(), "epoll fd", "epoll fds"), scope);
+    if (at_least_pct(t.et, t.fds(), kTriggerPct)) {
+        v.m.name = "epoll-et";
+        v.say(head + pct(t.et, t.fds()) + " edge-triggered");
+        v.cap(level(t.reports, t.et, t.fds()));
+    } else if (at_least_pct(t.level(), t.fds(), kTriggerPct)) {
+        v.m.name = "epoll-lt";
+        v.say(head + pct(t.level(), t.fds()) + " level-triggered");
+        v.cap(level(t.reports, t.level(), t.fds()));
+    } else {
+        v.m.name = "epoll-mixed";
+        v.say(head + pct(t.et, t.fds()) + " edge-triggered, " + pct(t.level(), t.fds()) + " level-triggered");
+        // How evenly mixed: 50/50 is certain, 89/11 nearly one kind.
+        v.cap(level(t.reports, 2 * std::min(t.et, t.level()), t.fds()));
+    }
+    std::string aside;
+    if (t.set_aside_listeners > 0) aside = plural(t.set_aside_listeners, "listening socket", "listening sockets");
+    if (t.set_aside_control > 0)
+        aside += (aside.empty() ? "" : ", ") +
+                 plural(t.set_aside_control, "eventfd/timerfd/signalfd/epoll fd", "eventfd/timerfd/signalfd/epoll fds");
+    if (!aside.empty()) v.say("not counted: " + aside);
+    if (at_least_pct(t.oneshot, t.fds(), kOneshotPct)) {
+        v.m.modifier = "oneshot";
+        v.say(fmt::format("{} of {} EPOLLONESHOT ({})", n(t.oneshot), n(t.fds()), pct(t.oneshot, t.fds())));
+    }
+}
+
+Model wait_model(const Figures& f, const TriggerCounts& t) {
+    std::vector<Family> fams = {{"epoll", f.epoll_waits}, {"poll", f.poll_waits}, {"select", f.select_waits}};
+    std::string line = waits_line(f, fams);
+    Verdict v(fams[0].name);
+    v.say(line);
+    v.cap(level(f.waits(), fams[0].calls, f.waits()));
+    if (v.m.name == "epoll") trigger_verdict(v, t, f.per_thread ? " (process-wide)" : "");
+    return v.done();
+}
+
+// ---- the rules, in order ----
+
+Model classify_figures(const Figures& f, const TriggerCounts& t) {
+    if (f.all() == 0) {
+        Verdict v("idle");
+        v.say("no wait, receive, accept, send or io_uring_enter call observed");
+        return v.done();
+    }
+    if (f.uring_enters > 0 && at_least_pct(f.uring_enters, f.all(), kUringPct)) {
+        Verdict v("io_uring");
+        v.say(fmt::format("{} io_uring_enter calls vs {} and {} {} ({} io_uring_enter)", n(f.uring_enters),
+                          plural(f.waits(), "wait", "waits"), n(f.io()), f.io_words(f.io()),
+                          pct(f.uring_enters, f.all())));
+        v.cap(level(f.uring_enters, f.uring_enters, f.all()));
+        return v.done();
+    }
+    if (io_driven(f)) return io_model(f);
+    if (zero_timeout_busy(f)) return busy_by_zero_timeout(f);
+    if (f.io() == 0 && f.uring_enters == 0 && f.ready == 0) {
+        Verdict v("idle");
+        v.say(fmt::format(
+            "{}, none reported a ready fd; no {} call", plural(f.waits(), "wait", "waits"),
+            f.per_thread ? "receive, accept or io_uring_enter" : "receive, accept, send or io_uring_enter"));
+        v.cap(level(f.waits(), 1, 1));
+        return v.done();
+    }
+    return wait_model(f, t);
+}
+
+}  // namespace
+
+Model classify(const ProcessStats& p) { return classify_figures(figures_of(p), epoll_triggers(p)); }
+
+Model classify_thread(const ThreadStats& t, const ProcessStats& owner) {
+    return classify_figures(figures_of(t, owner), epoll_triggers(owner));
+}
+
+}  // namespace iotrace

@@ -1,0 +1,20 @@
+// Names the IO model of a process or a thread from its figures. The rules,
+// their order and thresholds (src/analysis/thresholds.h) are documented in
+// docs/diagnosis.md; each Model carries the evidence its rule used.
+#pragma once
+
+#include <string>
+
+#include "model/diagnosis.h"
+#include "model/snapshot.h"
+
+namespace iotrace {
+
+Model classify(const ProcessStats& p);
+
+// A thread's own calls decide; the epoll trigger figures are the owner's
+// (fds are shared by the process's threads), and its ready events are
+// estimated as its share of the owner's waits.
+Model classify_thread(const ThreadStats& t, const ProcessStats& owner);
+
+}  // namespace iotrace

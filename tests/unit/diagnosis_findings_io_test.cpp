@@ -1,0 +1,281 @@
+// Findings about the IO calls, values exact: busy polling, blocking
+// switches, small reads, syscalls per message, bookkeeping copies,
+// thundering herd; and the worst-first order.
+#include <gtest/gtest.h>
+
+#include "analysis/findings.h"
+#include "diagnosis_fixtures.h"
+
+namespace iotrace {
+namespace {
+
+using testing::Proc;
+using Figs = std::vector<std::pair<std::string, double>>;
+
+std::vector<std::string> ids(const std::vector<Finding>& all) {
+    std::vector<std::string> out;
+    for (const Finding& f : all) out.push_back(f.id);
+    return out;
+}
+
+Finding only(const std::vector<Finding>& all, const std::string& id) {
+    for (const Finding& f : all)
+        if (f.id == id) return f;
+    ADD_FAILURE() << "no " << id;
+    return {};
+}
+
+bool has(const std::vector<Finding>& all, const std::string& id) {
+    for (const Finding& f : all)
+        if (f.id == id) return true;
+    return false;
+}
+
+TEST(DiagnosisFindingsIo, BusyPollByEagain) {
+    Proc s;
+    s.recv(IOT_RECVFROM, 100000, 1'000'000, 90000, 0, 0, 0, 50'000'000);
+    Finding f = only(find_issues(s, 10), "busy_poll");
+    EXPECT_EQ(f.severity, "medium");
+    EXPECT_EQ(f.text,
+              "90,000 calls came back with nothing to do (9,000.0 per second: 0 zero-timeout waits, 90,000 EAGAIN) and "
+              "0 slept: about 4.5 ms of CPU per second spins — block in the wait (epoll_wait with a timeout) instead "
+              "of polling");
+    double cpu_ms = 50e6 * (90000.0 / 100000.0) / 1e6 / 10;
+    EXPECT_EQ(f.figures, (Figs{{"futile_calls", 90000},
+                               {"futile_per_s", 9000},
+                               {"zero_timeout_waits", 0},
+                               {"eagain_calls", 90000},
+                               {"slept", 0},
+                               {"cpu_ms_per_s", cpu_ms}}));
+}
+
+// Zero-timeout waits: their share of the on-CPU time in waits.
+TEST(DiagnosisFindingsIo, BusyPollByZeroTimeout) {
+    Proc s;
+    s.waits(IOT_EPOLL_WAIT, 200000).wait_figs(1000, 199000, 0, 200000).scan(0, 0, 400'000'000);
+    s.recv(IOT_READ, 1000, 100'000);
+    Finding f = only(find_issues(s, 2), "busy_poll");
+    EXPECT_EQ(f.severity, "high");  // 100,000 per second
+    EXPECT_EQ(f.figures.back(), (std::pair<std::string, double>{"cpu_ms_per_s", 200}));
+    EXPECT_NE(f.text.find("about 200.0 ms of CPU per second spins"), std::string::npos);
+    // Not busy-poll: no finding, whatever the EAGAIN.
+    Proc ok;
+    ok.waits(IOT_EPOLL_WAIT, 1000).wait_figs(2000, 0, 900, 0).recv(IOT_READ, 4000, 100'000, 2000);
+    EXPECT_FALSE(has(find_issues(ok, 2), "busy_poll"));
+}
+
+TEST(DiagnosisFindingsIo, BusyPollSeverityByRate) {
+    auto sev = [](double seconds) {
+        Proc s;
+        s.recv(IOT_RECVFROM, 1000, 1000, 1000);
+        return only(find_issues(s, seconds), "busy_poll").severity;
+    };
+    EXPECT_EQ(sev(0.1), "high");  // 10,000/s
+    EXPECT_EQ(sev(0.1001), "medium");
+    EXPECT_EQ(sev(1), "medium");  // 1,000/s
+    EXPECT_EQ(sev(1.001), "low");
+    EXPECT_EQ(sev(100), "low");  // 10/s
+    EXPECT_EQ(sev(100.1), "info");
+}
+
+Proc thread_per_connection(uint64_t recv_blocked) {
+    Proc s;
+    s.recv(IOT_RECVFROM, 10000, 5'000'000, 0, recv_blocked).accept(100, 0, 100).send(10000, 5'000'000);
+    for (int tid : {1, 2, 3, 4}) {
+        ThreadStats t = testing::thread(tid, "conn");
+        t.recv = 2500;
+        t.recv_blocked = tid == 4 ? 0 : recv_blocked / 3;
+        s.thread(t);
+    }
+    return s;
+}
+
+TEST(DiagnosisFindingsIo, BlockingSwitches) {
+    Finding f = only(find_issues(thread_per_connection(3000), 1), "blocking_switches");
+    EXPECT_EQ(f.severity, "medium");
+    EXPECT_EQ(f.text,
+              "3,100 receives and accepts slept (3,100.0 per second) across 3 threads: each is a switch out and back "
+              "in — an event loop (epoll) on a few threads serves many connections without a switch per read");
+    EXPECT_EQ(f.figures, (Figs{{"slept", 3100}, {"slept_per_s", 3100}, {"threads_sleeping", 3}}));
+    EXPECT_EQ(only(find_issues(thread_per_connection(3000), 0.31), "blocking_switches").severity, "high");
+    EXPECT_EQ(only(find_issues(thread_per_connection(3000), 31), "blocking_switches").severity, "low");  // 100/s
+    EXPECT_FALSE(has(find_issues(thread_per_connection(3000), 31.1), "blocking_switches"));
+}
+
+Proc reader(uint64_t reads, uint64_t bytes, uint64_t short_reads) {
+    Proc s;
+    s.waits(IOT_EPOLL_WAIT, reads).wait_figs(reads, 0, reads, 0);
+    s.recv(IOT_READ, reads + 10, bytes, 5, 0, 5, short_reads);  // 5 EAGAIN and 5 EOF are not data reads
+    return s;
+}
+
+TEST(DiagnosisFindingsIo, SmallReads) {
+    Finding f = only(find_issues(reader(1000, 256'000, 0), 1), "small_reads");
+    EXPECT_EQ(f.severity, "medium");
+    EXPECT_EQ(f.text,
+              "1,000 reads returned 256.0 bytes on average and 100.0% of them filled the buffer: more was waiting — "
+              "read into 16 KiB or more and the same bytes take fewer calls");
+    EXPECT_EQ(f.figures, (Figs{{"data_reads", 1000}, {"avg_bytes", 256}, {"full_share", 1}, {"reads_per_s", 1000}}));
+}
+
+TEST(DiagnosisFindingsIo, SmallReadsBoundaries) {
+    EXPECT_TRUE(has(find_issues(reader(100, 1000, 0), 1), "small_reads"));
+    EXPECT_FALSE(has(find_issues(reader(99, 1000, 0), 1), "small_reads"));
+    EXPECT_TRUE(has(find_issues(reader(1000, 1'023'999, 0), 1), "small_reads"));
+    EXPECT_FALSE(has(find_issues(reader(1000, 1'024'000, 0), 1), "small_reads"));  // 1 KiB average
+    EXPECT_TRUE(has(find_issues(reader(1000, 256'000, 500), 1), "small_reads"));
+    EXPECT_FALSE(has(find_issues(reader(1000, 256'000, 501), 1), "small_reads"));  // mostly short: small messages
+    EXPECT_EQ(only(find_issues(reader(1000, 256'000, 0), 0.1), "small_reads").severity, "high");
+    EXPECT_EQ(only(find_issues(reader(1000, 256'000, 0), 1.001), "small_reads").severity, "low");
+}
+
+// An epoll-et server re-arming with EPOLL_CTL_MOD per event: 6 calls a message.
+Proc rearming(uint64_t ctl) {
+    Proc s;
+    s.waits(IOT_EPOLL_WAIT, 1000).wait_figs(1000, 0, 1000, 0).recv(IOT_RECVFROM, 2000, 512'000, 1000);
+    s.send(1000, 512'000).calls(IOT_EPOLL_CTL, ctl).conns(5, 10, "et", 100);
+    return s;
+}
+
+TEST(DiagnosisFindingsIo, SyscallsPerMessage) {
+    Finding f = only(find_issues(rearming(2000), 10), "syscalls_per_message");
+    EXPECT_EQ(f.severity, "medium");
+    EXPECT_EQ(f.text,
+              "6.0 syscalls per read that returned data (1.00 waits, 2.00 reads of which 1.00 EAGAIN, 1.00 sends, 2.00 "
+              "epoll_ctl; 171 bytes moved per syscall): stop calling epoll_ctl per event (EPOLLONESHOT re-arming, "
+              "EPOLLOUT toggling): keep registrations");
+    EXPECT_EQ(f.figures, (Figs{{"syscalls_per_message", 6},
+                               {"waits_per_message", 1},
+                               {"reads_per_message", 2},
+                               {"eagain_per_message", 1},
+                               {"sends_per_message", 1},
+                               {"epoll_ctl_per_message", 2},
+                               {"reads_per_report", 2},
+                               {"bytes_per_syscall", 1'024'000.0 / 6000.0}}));
+}
+
+TEST(DiagnosisFindingsIo, SyscallsPerMessageAdviceAndBoundaries) {
+    auto find = [](const Proc& s) { return only(find_issues(s, 10), "syscalls_per_message"); };
+    EXPECT_EQ(find(rearming(999)).severity, "low");  // 4.999
+    EXPECT_EQ(find(rearming(1000)).severity, "low");
+    // a tie (1 wait, 1 EAGAIN, 1 epoll_ctl each): EAGAIN's advice first
+    EXPECT_NE(find(rearming(1000)).text.find("): skip the read that returns EAGAIN"), std::string::npos);
+    EXPECT_EQ(find(rearming(5999)).severity, "medium");
+    EXPECT_EQ(find(rearming(6000)).severity, "high");  // 10
+    EXPECT_EQ(find(rearming(0)).severity, "low");      // 4
+    Proc under;                                        // 3.999
+    under.waits(IOT_EPOLL_WAIT, 999).wait_figs(1000, 0, 999, 0).recv(IOT_RECVFROM, 2000, 512'000, 1000);
+    under.send(1000, 512'000);
+    EXPECT_FALSE(has(find_issues(under, 10), "syscalls_per_message"));
+    Proc waits = rearming(0);
+    waits.waits(IOT_EPOLL_WAIT, 2000);
+    EXPECT_NE(find(waits).text.find("): wait less often"), std::string::npos);
+    Proc sends = rearming(0);
+    sends.send(2500, 0);
+    EXPECT_NE(find(sends).text.find("): gather each answer into one send"), std::string::npos);
+}
+
+Proc copier(uint64_t wait_in, uint64_t wait_out, uint64_t data) {
+    Proc s;
+    s.waits(IOT_SELECT, 1000).wait_figs(1000, 0, 1000, 0).recv(IOT_READ, 1000, data);
+    s.p.copy.wait_in_bytes = wait_in;
+    s.p.copy.wait_out_bytes = wait_out;
+    return s;
+}
+
+TEST(DiagnosisFindingsIo, BookkeepingCopy) {
+    Finding f = only(find_issues(copier(2'000'000, 1'000'000, 1'000'000), 10), "bookkeeping_copy");
+    EXPECT_EQ(f.severity, "low");
+    EXPECT_EQ(f.text,
+              "300,000 bookkeeping bytes per second (fd sets, pollfd arrays, epoll events) were copied for 100,000 "
+              "data bytes per second (75.0% of all bytes copied): epoll keeps the interest set in the kernel and "
+              "copies out only ready events");
+    EXPECT_EQ(f.figures, (Figs{{"bookkeeping_bytes", 3'000'000},
+                               {"data_bytes", 1'000'000},
+                               {"bookkeeping_share", 0.75},
+                               {"bookkeeping_bytes_per_s", 300'000}}));
+}
+
+TEST(DiagnosisFindingsIo, BookkeepingCopyBoundariesAndAdvice) {
+    EXPECT_TRUE(has(find_issues(copier(65536, 0, 0), 10), "bookkeeping_copy"));
+    EXPECT_FALSE(has(find_issues(copier(65535, 0, 0), 10), "bookkeeping_copy"));
+    EXPECT_TRUE(has(find_issues(copier(100'000, 0, 300'000), 10), "bookkeeping_copy"));  // 25%
+    EXPECT_FALSE(has(find_issues(copier(100'000, 0, 300'001), 10), "bookkeeping_copy"));
+    EXPECT_EQ(only(find_issues(copier(4 << 20, 0, 0), 1), "bookkeeping_copy").severity, "medium");
+    EXPECT_EQ(only(find_issues(copier(64 << 20, 0, 0), 1), "bookkeeping_copy").severity, "high");
+    Proc ep = copier(2'000'000, 1'000'000, 0);
+    ep.p.syscalls[IOT_SELECT].calls = 0;
+    ep.calls(IOT_EPOLL_WAIT, 1000);
+    EXPECT_NE(only(find_issues(ep, 10), "bookkeeping_copy").text.find(": most of it is epoll_ctl"), std::string::npos);
+    ep.p.copy.wait_out_bytes = 2'000'000;
+    EXPECT_NE(only(find_issues(ep, 10), "bookkeeping_copy").text.find(": each ready event carries few data bytes"),
+              std::string::npos);
+}
+
+Proc herd(int threads, uint64_t calls, uint64_t eagain) {
+    Proc s;
+    s.waits(IOT_EPOLL_WAIT, 600).wait_figs(600, 0, 600, 0).accept(calls, eagain, 0).conns(5, 3, "lt", 200);
+    for (int i = 0; i < threads; ++i) {
+        ThreadStats t = testing::thread(101 + i, "w");
+        t.waits = t.epoll_waits = 200;
+        t.accepts = calls / threads;
+        s.thread(t);
+    }
+    return s;
+}
+
+TEST(DiagnosisFindingsIo, ThunderingHerd) {
+    Finding f = only(find_issues(herd(3, 400, 300), 10), "thundering_herd");
+    EXPECT_EQ(f.severity, "high");
+    EXPECT_EQ(f.text,
+              "3 threads accept on a shared listener and 300 accepts returned EAGAIN for 100 connections (3.0 per "
+              "connection): threads are woken for a connection another takes — register the listener with "
+              "EPOLLEXCLUSIVE, or give each thread its own listener (SO_REUSEPORT)");
+    EXPECT_EQ(
+        f.figures,
+        (Figs{{"accepting_threads", 3}, {"connections", 100}, {"accept_eagain", 300}, {"eagain_per_connection", 3}}));
+}
+
+TEST(DiagnosisFindingsIo, ThunderingHerdBoundaries) {
+    auto sev = [](int threads, uint64_t calls, uint64_t eagain) {
+        std::vector<Finding> all = find_issues(herd(threads, calls, eagain), 10);
+        return has(all, "thundering_herd") ? only(all, "thundering_herd").severity : std::string("none");
+    };
+    EXPECT_EQ(sev(1, 400, 300), "none");    // one thread: a drain loop
+    EXPECT_EQ(sev(2, 250, 150), "low");     // 1.5 per connection
+    EXPECT_EQ(sev(2, 251, 150), "none");    // 1.49
+    EXPECT_EQ(sev(2, 300, 200), "medium");  // 2
+    EXPECT_EQ(sev(2, 15, 9), "none");       // under 10 EAGAIN
+    EXPECT_EQ(sev(2, 10, 10), "high");      // no connection at all: per 1
+}
+
+// Severity first; equal severities keep the fixed order of the rules.
+TEST(DiagnosisFindingsIo, WorstFirst) {
+    Proc s = rearming(1000);  // syscalls_per_message: low
+    s.p.readiness.et_notifications = 1000;
+    s.p.readiness.et_undrained = 5;            // et_stall_risk: low
+    s.p.readiness.lt_rereports_partial = 600;  // 60% of the waits: high
+    s.p.copy.wait_in_bytes = 1 << 20;          // bookkeeping_copy: low
+    EXPECT_EQ(ids(find_issues(s, 10)),
+              (std::vector<std::string>{"lt_rereports_partial", "et_stall_risk", "syscalls_per_message", "small_reads",
+                                        "bookkeeping_copy"}));
+    std::vector<Finding> v = {{"a", "info", "", {}},
+                              {"b", "low", "", {}},
+                              {"c", "high", "", {}},
+                              {"d", "medium", "", {}},
+                              {"e", "high", "", {}}};
+    sort_worst_first(v);
+    EXPECT_EQ(ids(v), (std::vector<std::string>{"c", "e", "d", "b", "a"}));
+}
+
+TEST(DiagnosisFindingsIo, QuietProcessHasNoFindings) {
+    Proc s;
+    s.waits(IOT_EPOLL_WAIT, 1000).wait_figs(1000, 0, 1000, 0).recv(IOT_RECVFROM, 1000, 4'000'000, 0, 0, 0, 1000);
+    s.send(1000, 4'000'000).conns(5, 10, "et", 100);
+    s.p.readiness.et_notifications = 1000;
+    EXPECT_TRUE(find_issues(s, 10).empty());
+    EXPECT_TRUE(find_issues(Proc(), 10).empty());
+}
+
+}  // namespace
+}  // namespace iotrace

@@ -1,0 +1,118 @@
+// Hand-built processes for the diagnosis tests: a builder that keeps the
+// per-syscall rows and the family totals consistent, as the fold does.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "analysis/figures.h"
+#include "model/snapshot.h"
+
+namespace iotrace::testing {
+
+struct Proc {
+    ProcessStats p;
+
+    Proc() {
+        p.pid = 100;
+        p.comm = "srv";
+    }
+
+    Proc& waits(int sys, uint64_t calls) {
+        p.syscalls[static_cast<size_t>(sys)].calls += calls;
+        p.waits.calls += calls;
+        return *this;
+    }
+    // The per-wait figures the kernel counts per process.
+    Proc& wait_figs(uint64_t ready, uint64_t empty, uint64_t wakeups, uint64_t zero_timeout) {
+        p.waits.ready = ready;
+        p.waits.empty = empty;
+        p.waits.wakeups = wakeups;
+        p.waits.zero_timeout = zero_timeout;
+        return *this;
+    }
+    Proc& scan(uint64_t watched, uint64_t scanned, uint64_t cpu_ns) {
+        p.waits.watched = watched;
+        p.waits.scanned = scanned;
+        p.waits.cpu_ns = cpu_ns;
+        return *this;
+    }
+    Proc& recv(int sys, uint64_t calls, uint64_t bytes, uint64_t eagain = 0, uint64_t blocked = 0, uint64_t eof = 0,
+               uint64_t short_reads = 0, uint64_t time_ns = 0) {
+        SyscallStats& s = p.syscalls[static_cast<size_t>(sys)];
+        s.calls += calls;
+        s.errors += eagain;
+        s.eagain += eagain;
+        s.time_ns += time_ns;
+        p.recv.calls += calls;
+        p.recv.bytes += bytes;
+        p.recv.eagain += eagain;
+        p.recv.blocked += blocked;
+        p.recv.eof += eof;
+        p.recv.short_reads += short_reads;
+        p.copy.recv_bytes += bytes;
+        return *this;
+    }
+    Proc& send(uint64_t calls, uint64_t bytes, uint64_t eagain = 0, uint64_t time_ns = 0) {
+        SyscallStats& s = p.syscalls[IOT_SENDTO];
+        s.calls += calls;
+        s.errors += eagain;
+        s.eagain += eagain;
+        s.time_ns += time_ns;
+        p.send.calls += calls;
+        p.send.bytes += bytes;
+        p.send.eagain += eagain;
+        p.copy.send_bytes += bytes;
+        return *this;
+    }
+    // errors: failed accepts, EAGAIN included.
+    Proc& accept(uint64_t calls, uint64_t eagain, uint64_t blocked, uint64_t errors = 0) {
+        SyscallStats& s = p.syscalls[IOT_ACCEPT4];
+        s.calls += calls;
+        s.errors += errors > eagain ? errors : eagain;
+        s.eagain += eagain;
+        p.accept.calls += calls;
+        p.accept.eagain += eagain;
+        p.accept.blocked += blocked;
+        return *this;
+    }
+    Proc& calls(int sys, uint64_t n) {
+        p.syscalls[static_cast<size_t>(sys)].calls += n;
+        return *this;
+    }
+    Proc& fd(int n, const char* kind, const char* trigger, uint64_t reported, const char* local = "",
+             const char* peer = "") {
+        FdStats f;
+        f.fd = n;
+        f.kind = kind;
+        f.trigger = trigger;
+        f.reported = reported;
+        f.local = local;
+        f.peer = peer;
+        p.fds.push_back(f);
+        return *this;
+    }
+    // n connection fds (tcp, with a peer) numbered from first.
+    Proc& conns(int first, int n, const char* trigger, uint64_t reported_each) {
+        for (int i = 0; i < n; ++i) fd(first + i, "tcp", trigger, reported_each, "10.0.0.1:80", "10.0.0.2:40000");
+        return *this;
+    }
+    Proc& thread(const ThreadStats& t) {
+        p.threads.push_back(t);
+        return *this;
+    }
+    operator const ProcessStats&() const { return p; }
+};
+
+// A thread with the figures the classifier reads.
+inline ThreadStats thread(int tid, const char* comm) {
+    ThreadStats t;
+    t.tid = tid;
+    t.comm = comm;
+    return t;
+}
+
+// The ready events a thread is credited with (an estimate: figures_of).
+inline uint64_t figures_ready(const ThreadStats& t, const ProcessStats& owner) { return figures_of(t, owner).ready; }
+
+}  // namespace iotrace::testing
