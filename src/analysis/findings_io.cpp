@@ -81,14 +81,20 @@ MaybeFinding blocking_switches(const Ctx& c) {
                         {{"slept", d(slept)}, {"slept_per_s", per_s}, {"threads_sleeping", d(sleeping)}});
 }
 
-// Reads that fill the buffer (not short) and still average little: the
-// buffer is smaller than what is waiting, so the same bytes take more calls.
+// Reads that fill the buffer (not short) and still average little, while
+// data was left behind: the buffer is smaller than what is waiting, so the
+// same bytes take more calls. A full read alone proves nothing (a protocol
+// reading exactly one message fills its buffer and leaves the socket empty):
+// the evidence that more was waiting is the fd being reported again after a
+// partial read, or an ET notification left undrained.
 MaybeFinding small_reads(const Ctx& c) {
     uint64_t reads = data_reads(c.p);
     if (reads < kMinSample) return std::nullopt;
     double avg = share(c.p.recv.bytes, reads);
     uint64_t full = reads - std::min(reads, c.p.recv.short_reads);
     if (avg >= kSmallReadBytes || !at_least_pct(full, reads, kFullReadPct)) return std::nullopt;
+    uint64_t left_behind = c.p.readiness.lt_rereports_partial + c.p.readiness.et_undrained;
+    if (!at_least_pct(left_behind, full, kLeftBehindPct)) return std::nullopt;
     double per_s = c.rate(d(reads));
     std::string text = fmt::format(
         "{} reads returned {} bytes on average and {} of them filled the buffer: more was waiting — read into "
@@ -96,7 +102,11 @@ MaybeFinding small_reads(const Ctx& c) {
         n(reads), dec(avg, 1), percent(full, reads));
     return make_finding(
         "small_reads", severity_by(per_s, kReadsHighPerS, kReadsMediumPerS, 0), text,
-        {{"data_reads", d(reads)}, {"avg_bytes", avg}, {"full_share", share(full, reads)}, {"reads_per_s", per_s}});
+        {{"data_reads", d(reads)},
+         {"avg_bytes", avg},
+         {"full_share", share(full, reads)},
+         {"left_behind", d(left_behind)},
+         {"reads_per_s", per_s}});
 }
 
 namespace {

@@ -102,10 +102,13 @@ TEST(DiagnosisFindingsIo, BlockingSwitches) {
     EXPECT_FALSE(has(find_issues(thread_per_connection(3000), 31.1), "blocking_switches"));
 }
 
-Proc reader(uint64_t reads, uint64_t bytes, uint64_t short_reads) {
+// left_behind: partial LT re-reports (data left after a full read); by
+// default a tenth of the reads.
+Proc reader(uint64_t reads, uint64_t bytes, uint64_t short_reads, int64_t left_behind = -1) {
     Proc s;
     s.waits(IOT_EPOLL_WAIT, reads).wait_figs(reads, 0, reads, 0);
     s.recv(IOT_READ, reads + 10, bytes, 5, 0, 5, short_reads);  // 5 EAGAIN and 5 EOF are not data reads
+    s.p.readiness.lt_rereports_partial = left_behind < 0 ? reads / 10 : static_cast<uint64_t>(left_behind);
     return s;
 }
 
@@ -115,7 +118,22 @@ TEST(DiagnosisFindingsIo, SmallReads) {
     EXPECT_EQ(f.text,
               "1,000 reads returned 256.0 bytes on average and 100.0% of them filled the buffer: more was waiting — "
               "read into 16 KiB or more and the same bytes take fewer calls");
-    EXPECT_EQ(f.figures, (Figs{{"data_reads", 1000}, {"avg_bytes", 256}, {"full_share", 1}, {"reads_per_s", 1000}}));
+    EXPECT_EQ(f.figures, (Figs{{"data_reads", 1000},
+                               {"avg_bytes", 256},
+                               {"full_share", 1},
+                               {"left_behind", 100},
+                               {"reads_per_s", 1000}}));
+}
+
+// Reads of exactly one message fill the buffer and leave nothing behind
+// (length-prefixed protocols, ping-pong): no finding without left-behind data.
+TEST(DiagnosisFindingsIo, FullReadsLeavingNothingAreNotSmallReads) {
+    EXPECT_FALSE(has(find_issues(reader(1000, 256'000, 0, 0), 1), "small_reads"));
+    EXPECT_FALSE(has(find_issues(reader(1000, 256'000, 0, 99), 1), "small_reads"));  // < 10% of 1,000 full reads
+    EXPECT_TRUE(has(find_issues(reader(1000, 256'000, 0, 100), 1), "small_reads"));
+    Proc et = reader(1000, 256'000, 0, 0);
+    et.p.readiness.et_undrained = 100;  // undrained ET notifications count too
+    EXPECT_TRUE(has(find_issues(et, 1), "small_reads"));
 }
 
 TEST(DiagnosisFindingsIo, SmallReadsBoundaries) {
