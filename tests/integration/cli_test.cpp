@@ -200,5 +200,26 @@ TEST(Cli, JsonOmitsSyscallsWithoutCalls) {
     EXPECT_EQ(names, std::vector<std::string>{"close"}) << p["syscalls"].dump(1);
 }
 
+// -u USER: the launched command runs with USER's uid (id -u prints it on the
+// stdout it shares with iotrace), and is still traced (its write is counted).
+TEST(Cli, UserRunsTheCommandAsThatUser) {
+    TempDir tmp;
+    std::string file = tmp.path("report.json");
+    Child it({iotrace_path(), "--json", "-o", file, "-u", "nobody", "--", "/usr/bin/id", "-u"});
+    ASSERT_TRUE(it.wait_exit()) << it.err();
+    ASSERT_EQ(it.exit_code(), 0) << it.err();
+    EXPECT_EQ(it.out(), "65534\n");
+    json report = read_json(file);
+    ASSERT_EQ(report["processes"].size(), 1u) << report.dump(1);
+    EXPECT_EQ(calls_of(report["processes"][0], "write"), 1u) << report.dump(1);
+}
+
+TEST(Cli, UnknownUserIsAUsageError) {
+    Child it({iotrace_path(), "-u", "no-such-user-here", "--", "/bin/true"});
+    ASSERT_TRUE(it.wait_exit());
+    EXPECT_EQ(it.exit_code(), 2);
+    EXPECT_NE(it.err().find("user 'no-such-user-here' does not exist"), std::string::npos) << it.err();
+}
+
 }  // namespace
 }  // namespace itest
