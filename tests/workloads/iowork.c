@@ -63,6 +63,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#define WORKLOAD_NAME "iowork"
+#include "workload.h"
+
 /* Fixed fd numbers (all below 64, so select's nfds never exceeds the
  * process's fd table size and the kernel never clamps it). */
 enum {
@@ -84,74 +87,10 @@ enum {
 	FD_UNUSED = 61,  /* never open: EBADF */
 };
 
-static const char *g_scenario = "?";
 static char g_buf[4096];
 static char g_big[300000]; /* larger than a unix datagram may be: EMSGSIZE */
 
-/* ---- untraced helpers ------------------------------------------------- */
-
-/* pwritev2 with offset -1 behaves as writev but is not a probed syscall. */
-static long uwrite(int fd, const void *p, size_t n)
-{
-	struct iovec iov = {(void *)p, n};
-	return syscall(SYS_pwritev2, fd, &iov, 1, (long)-1, 0L, 0);
-}
-
-static void uputs(int fd, const char *s) { uwrite(fd, s, strlen(s)); }
-
-__attribute__((noreturn)) static void die(const char *what)
-{
-	char msg[256];
-	snprintf(msg, sizeof msg, "iowork: %s: setup failed: %s: %s\n", g_scenario, what,
-		 strerror(errno));
-	uputs(2, msg);
-	_exit(4);
-}
-
-/* Checks a raw syscall() result: want >= 0 is the expected return value,
- * want < 0 the expected -errno. No syscall unless it fails. */
-static void check(const char *label, long ret, long want)
-{
-	long got = ret < 0 ? -errno : ret;
-	if (got == want)
-		return;
-	char msg[256];
-	snprintf(msg, sizeof msg, "iowork: FAIL %s %s: got %ld want %ld\n", g_scenario, label,
-		 got, want);
-	uputs(2, msg);
-	_exit(3);
-}
-
-static void expect(const char *label, int cond)
-{
-	if (!cond)
-		check(label, 0, 1);
-}
-
-/* Moves fd to number target (dup2, then close_range on the original: neither
- * is the probed close). */
-static void place(int fd, int target)
-{
-	if (fd < 0)
-		die("create fd");
-	if (fd == target)
-		return;
-	if (dup2(fd, target) != target)
-		die("dup2");
-	if (syscall(SYS_close_range, fd, fd, 0) != 0)
-		die("close_range");
-}
-
-static void pair(int type, int a, int b, int a_nonblock)
-{
-	int sv[2];
-	if (socketpair(AF_UNIX, type, 0, sv) != 0)
-		die("socketpair");
-	place(sv[0], a);
-	place(sv[1], b);
-	if (a_nonblock && fcntl(a, F_SETFL, O_NONBLOCK) != 0)
-		die("fcntl");
-}
+/* ---- untraced helpers (the shared ones are in workload.h) --------------- */
 
 static void mkpipe(void)
 {
@@ -822,23 +761,6 @@ static const struct scenario scenarios[] = {
 	{"fork", setup_fork, run_fork, 0},
 };
 #define NSCEN (sizeof scenarios / sizeof scenarios[0])
-
-/* Blocks SIGUSR1, says "ready", waits for SIGUSR1 (rt_sigtimedwait). */
-static void wait_for_go(void)
-{
-	sigset_t s;
-	sigemptyset(&s);
-	sigaddset(&s, SIGUSR1);
-	if (sigprocmask(SIG_BLOCK, &s, NULL) != 0)
-		die("sigprocmask");
-	if (write(1, "ready\n", 6) != 6)
-		die("write ready");
-	int sig;
-	while ((sig = sigwaitinfo(&s, NULL)) < 0 && errno == EINTR)
-		; /* e.g. strace -p attaching */
-	if (sig != SIGUSR1)
-		die("sigwaitinfo");
-}
 
 static __attribute__((noreturn)) void usage(void)
 {

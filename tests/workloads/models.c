@@ -76,60 +76,20 @@
 #include <time.h>
 #include <unistd.h>
 
+#define WORKLOAD_NAME "models"
+#include "workload.h"
+
 #define MSG 64 /* request and answer size */
 
-static const char *g_mode = "?";
-
-/* ---- untraced helpers --------------------------------------------------- */
-
-static long uwrite(int fd, const void *p, size_t n)
-{
-	struct iovec iov = {(void *)p, n};
-	return syscall(SYS_pwritev2, fd, &iov, 1, (long)-1, 0L, 0);
-}
-
-static void uputs(int fd, const char *s) { uwrite(fd, s, strlen(s)); }
-
-__attribute__((noreturn)) static void die(const char *what)
-{
-	char msg[256];
-	snprintf(msg, sizeof msg, "models: %s: setup failed: %s: %s\n", g_mode, what, strerror(errno));
-	uputs(2, msg);
-	_exit(4);
-}
-
-static void check(const char *label, long ret, long want)
-{
-	long got = ret < 0 ? -errno : ret;
-	if (got == want)
-		return;
-	char msg[256];
-	snprintf(msg, sizeof msg, "models: FAIL %s %s: got %ld want %ld\n", g_mode, label, got, want);
-	uputs(2, msg);
-	_exit(3);
-}
+/* ---- untraced helpers (the shared ones are in workload.h) --------------- */
 
 static void fail(const char *label, long got) { check(label, got, -1000000); }
-
-static void var(const char *name, long value)
-{
-	char line[128];
-	snprintf(line, sizeof line, "var %s %ld\n", name, value);
-	uputs(1, line);
-}
 
 static void usleep_(long us)
 {
 	struct timespec ts = {us / 1000000, (us % 1000000) * 1000};
 	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
 		;
-}
-
-static void nonblock(int fd)
-{
-	int fl = fcntl(fd, F_GETFL);
-	if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) != 0)
-		die("fcntl");
 }
 
 static pid_t gettid_(void) { return (pid_t)syscall(SYS_gettid); }
@@ -666,7 +626,7 @@ static void run_mixed_threads(void)
 	if (child < 0)
 		die("fork");
 	if (child == 0) {
-		g_mode = "mixed-threads client";
+		g_scenario = "mixed-threads client";
 		mix_clients(port);
 		_exit(0);
 	}
@@ -712,21 +672,6 @@ static const struct {
 	{"mixed-threads", run_mixed_threads},
 };
 
-static void wait_for_go(void)
-{
-	sigset_t s;
-	sigemptyset(&s);
-	sigaddset(&s, SIGUSR1);
-	if (sigprocmask(SIG_BLOCK, &s, NULL) != 0)
-		die("sigprocmask");
-	uputs(1, "ready\n");
-	int sig;
-	while ((sig = sigwaitinfo(&s, NULL)) < 0 && errno == EINTR)
-		;
-	if (sig != SIGUSR1)
-		die("sigwaitinfo");
-}
-
 static __attribute__((noreturn)) void usage(void)
 {
 	uputs(2, "usage: models MODE [--wait]\nmodes:");
@@ -757,7 +702,7 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++) {
 		if (strcmp(name, modes[i].name) != 0)
 			continue;
-		g_mode = modes[i].name;
+		g_scenario = modes[i].name;
 		if (wait)
 			wait_for_go();
 		modes[i].run();

@@ -68,82 +68,12 @@
 #include <time.h>
 #include <unistd.h>
 
-static const char *g_scenario = "?";
+#define WORKLOAD_NAME "readiness"
+#include "workload.h"
+
 static char g_buf[4096];
 
-/* ---- untraced helpers (as in iowork.c) --------------------------------- */
-
-static long uwrite(int fd, const void *p, size_t n)
-{
-	struct iovec iov = {(void *)p, n};
-	return syscall(SYS_pwritev2, fd, &iov, 1, (long)-1, 0L, 0);
-}
-
-static void uputs(int fd, const char *s) { uwrite(fd, s, strlen(s)); }
-
-__attribute__((noreturn)) static void die(const char *what)
-{
-	char msg[256];
-	snprintf(msg, sizeof msg, "readiness: %s: setup failed: %s: %s\n", g_scenario, what,
-		 strerror(errno));
-	uputs(2, msg);
-	_exit(4);
-}
-
-static void check(const char *label, long ret, long want)
-{
-	long got = ret < 0 ? -errno : ret;
-	if (got == want)
-		return;
-	char msg[256];
-	snprintf(msg, sizeof msg, "readiness: FAIL %s %s: got %ld want %ld\n", g_scenario, label,
-		 got, want);
-	uputs(2, msg);
-	_exit(3);
-}
-
-static void expect(const char *label, int cond)
-{
-	if (!cond)
-		check(label, 0, 1);
-}
-
-/* "var NAME VALUE\n" on fd 1, for the test. */
-static void var(const char *name, long value)
-{
-	char line[128];
-	snprintf(line, sizeof line, "var %s %ld\n", name, value);
-	uputs(1, line);
-}
-
-static void place(int fd, int target)
-{
-	if (fd < 0)
-		die("create fd");
-	if (fd == target)
-		return;
-	if (dup2(fd, target) != target)
-		die("dup2");
-	if (syscall(SYS_close_range, fd, fd, 0) != 0)
-		die("close_range");
-}
-
-static void nonblock(int fd)
-{
-	if (fcntl(fd, F_SETFL, O_NONBLOCK) != 0)
-		die("fcntl");
-}
-
-static void pair(int type, int a, int b, int a_nonblock)
-{
-	int sv[2];
-	if (socketpair(AF_UNIX, type, 0, sv) != 0)
-		die("socketpair");
-	place(sv[0], a);
-	place(sv[1], b);
-	if (a_nonblock)
-		nonblock(a);
-}
+/* ---- untraced helpers (the shared ones are in workload.h) --------------- */
 
 static void mkpipe(int r, int w)
 {
@@ -1223,22 +1153,6 @@ static const struct scenario scenarios[] = {
 	{"kinds", setup_kinds, run_kinds},
 };
 #define NSCEN (sizeof scenarios / sizeof scenarios[0])
-
-static void wait_for_go(void)
-{
-	sigset_t s;
-	sigemptyset(&s);
-	sigaddset(&s, SIGUSR1);
-	if (sigprocmask(SIG_BLOCK, &s, NULL) != 0)
-		die("sigprocmask");
-	if (write(1, "ready\n", 6) != 6)
-		die("write ready");
-	int sig;
-	while ((sig = sigwaitinfo(&s, NULL)) < 0 && errno == EINTR)
-		;
-	if (sig != SIGUSR1)
-		die("sigwaitinfo");
-}
 
 static __attribute__((noreturn)) void usage(void)
 {
