@@ -223,6 +223,31 @@ static __always_inline __u64 nvcsw_now(void)
 	return BPF_CORE_READ(bpf_get_current_task_btf(), nvcsw);
 }
 
+/* The user-memory loops below read an array chunk by chunk into the per-CPU
+ * scratch: chunk i holds elements [i * per_chunk, ...) of `total` elements of
+ * `elem` bytes each. Returns how many elements it read; 0 past the end, -1
+ * when the read failed (the caller counts it lost). */
+static __always_inline long chunk_read(struct scratch **sp, __u64 uptr, __u32 i, __u64 total, __u32 per_chunk,
+				       __u32 elem)
+{
+	__u32 zero = 0;
+	struct scratch *s = bpf_map_lookup_elem(&scratch, &zero);
+	__u64 first = (__u64)i * per_chunk, n, len;
+
+	if (!s || first >= total)
+		return 0;
+	n = total - first;
+	if (n > per_chunk)
+		n = per_chunk;
+	len = n * elem;
+	if (len > sizeof(s->w))
+		len = sizeof(s->w);
+	if (bpf_probe_read_user(s->w, len, (void *)(uptr + first * elem)))
+		return -1;
+	*sp = s;
+	return n;
+}
+
 /* select/pselect6: count the bits below nfds in one input set. */
 struct setcount_ctx {
 	__u64 uptr;
@@ -234,21 +259,15 @@ struct setcount_ctx {
 
 static long setcount_chunk(__u32 i, struct setcount_ctx *c)
 {
-	__u32 zero = 0;
-	struct scratch *s = bpf_map_lookup_elem(&scratch, &zero);
-	__u64 off = (__u64)i * SELECT_CHUNK_BYTES, len, first_bit;
+	struct scratch *s;
+	/* len: bytes, a multiple of 8 in 8..128 */
+	long len = chunk_read(&s, c->uptr, i, c->nbytes, SELECT_CHUNK_BYTES, 1);
+	__u64 first_bit = (__u64)i * SELECT_CHUNK_BYTES * 8;
 
-	if (!s || off >= c->nbytes)
-		return 1;
-	len = c->nbytes - off;
-	if (len > SELECT_CHUNK_BYTES)
-		len = SELECT_CHUNK_BYTES;
-	/* len is a multiple of 8 in 8..128 */
-	if (bpf_probe_read_user(s->w, len & 0xf8, (void *)(c->uptr + off))) {
-		c->failed = 1;
+	if (len <= 0) {
+		c->failed |= len < 0;
 		return 1;
 	}
-	first_bit = off * 8;
 	for (__u32 k = 0; k < SELECT_CHUNK_BYTES / 8; k++) {
 		__u64 w, bit0 = first_bit + (__u64)k * 64;
 
@@ -332,18 +351,12 @@ struct pollcount_ctx {
 
 static long pollcount_chunk(__u32 i, struct pollcount_ctx *c)
 {
-	__u32 zero = 0;
-	struct scratch *s = bpf_map_lookup_elem(&scratch, &zero);
-	__u64 first = (__u64)i * POLL_CHUNK, n;
-
-	if (!s || first >= c->nfds)
-		return 1;
-	n = c->nfds - first;
-	if (n > POLL_CHUNK)
-		n = POLL_CHUNK;
+	struct scratch *s;
 	/* struct pollfd is 8 bytes: fd in the low 32 bits of each word */
-	if (bpf_probe_read_user(s->w, (n * 8) & 0x3f8, (void *)(c->uptr + first * 8))) {
-		c->failed = 1;
+	long n = chunk_read(&s, c->uptr, i, c->nfds, POLL_CHUNK, 8);
+
+	if (n <= 0) {
+		c->failed |= n < 0;
 		return 1;
 	}
 	for (__u32 k = 0; k < POLL_CHUNK; k++) {
@@ -524,18 +537,12 @@ struct iovsum_ctx {
 
 static long iovsum_chunk(__u32 i, struct iovsum_ctx *c)
 {
-	__u32 zero = 0;
-	struct scratch *s = bpf_map_lookup_elem(&scratch, &zero);
-	__u64 first = (__u64)i * IOV_CHUNK, n;
-
-	if (!s || first >= c->n)
-		return 1;
-	n = c->n - first;
-	if (n > IOV_CHUNK)
-		n = IOV_CHUNK;
+	struct scratch *s;
 	/* struct iovec is 16 bytes: iov_len in the second word */
-	if (bpf_probe_read_user(s->w, (n * 16) & 0x3f0, (void *)(c->uptr + first * 16))) {
-		c->failed = 1;
+	long n = chunk_read(&s, c->uptr, i, c->n, IOV_CHUNK, 16);
+
+	if (n <= 0) {
+		c->failed |= n < 0;
 		return 1;
 	}
 	for (__u32 k = 0; k < IOV_CHUNK; k++) {
@@ -828,17 +835,11 @@ struct pollres_ctx {
 
 static long pollres_chunk(__u32 i, struct pollres_ctx *c)
 {
-	__u32 zero = 0;
-	struct scratch *s = bpf_map_lookup_elem(&scratch, &zero);
-	__u64 first = (__u64)i * POLL_CHUNK, n;
+	struct scratch *s;
+	long n = chunk_read(&s, c->uptr, i, c->nfds, POLL_CHUNK, 8);
 
-	if (!s || first >= c->nfds)
-		return 1;
-	n = c->nfds - first;
-	if (n > POLL_CHUNK)
-		n = POLL_CHUNK;
-	if (bpf_probe_read_user(s->w, (n * 8) & 0x3f8, (void *)(c->uptr + first * 8))) {
-		c->failed = 1;
+	if (n <= 0) {
+		c->failed |= n < 0;
 		return 1;
 	}
 	for (__u32 k = 0; k < POLL_CHUNK; k++) {
