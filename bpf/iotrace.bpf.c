@@ -53,6 +53,9 @@ const volatile bool trace_all = false; /* every process, not just targets */
  * work), to measure what the attachment alone costs. The verifier drops the
  * rest of each program when this is set. */
 const volatile bool floor_only = false;
+/* Syscall number -> enum iot_sys + 1 (0: not traced). Numbers differ per
+ * architecture, so user space fills this from <sys/syscall.h>. */
+const volatile __u8 sys_of_nr[IOT_SYSNR_MAX] = {};
 
 /* tgid -> IOT_TARGET_* flags. User space adds the -p/-- targets; the fork
  * handler adds children of followed targets. */
@@ -159,17 +162,52 @@ static __always_inline bool is_wait(__u32 sys)
 
 /* ---------------------------------------------------------------- enter */
 
-static __always_inline struct inflight *enter(__u32 sys)
+/* Whether the current process is traced: one lookup. */
+static __always_inline bool traced(void)
 {
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+
+	if (trace_all)
+		return tgid != self_tgid;
+	return bpf_map_lookup_elem(&targets, &tgid) != NULL;
+}
+
+/* The six syscall arguments, from the user registers saved at entry. */
+static __always_inline int read_syscall_args(struct pt_regs *regs, __u64 a[6])
+{
+#ifdef __TARGET_ARCH_x86
+	/* x86-64 passes them in di, si, dx, r10, r8, r9, which pt_regs (the
+	 * user_regs_struct ABI) keeps between r10 and di: one read of 8 words */
+	__u64 w[8];
+
+	_Static_assert(__builtin_offsetof(struct pt_regs, di) - __builtin_offsetof(struct pt_regs, r10) == 56,
+		       "x86-64 pt_regs layout");
+	if (bpf_probe_read_kernel(w, sizeof(w), &regs->r10))
+		return -1;
+	a[0] = w[7]; /* di */
+	a[1] = w[6]; /* si */
+	a[2] = w[5]; /* dx */
+	a[3] = w[0]; /* r10 */
+	a[4] = w[2]; /* r8 */
+	a[5] = w[1]; /* r9 */
+	return 0;
+#else
+	a[0] = PT_REGS_PARM1_CORE_SYSCALL(regs);
+	a[1] = PT_REGS_PARM2_CORE_SYSCALL(regs);
+	a[2] = PT_REGS_PARM3_CORE_SYSCALL(regs);
+	a[3] = PT_REGS_PARM4_CORE_SYSCALL(regs);
+	a[4] = PT_REGS_PARM5_CORE_SYSCALL(regs);
+	a[5] = 0;
+	return 0;
+#endif
+}
+
+/* The traced process's in-flight slot for this call (the caller checked
+ * traced()). */
+static __always_inline struct inflight *enter(__u32 sys)
+{
 	struct inflight *f;
 
-	if (trace_all) {
-		if (tgid == self_tgid)
-			return NULL;
-	} else if (!bpf_map_lookup_elem(&targets, &tgid)) {
-		return NULL;
-	}
 	f = bpf_task_storage_get(&inflight, bpf_get_current_task_btf(), 0,
 				 BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (!f) {
@@ -323,24 +361,6 @@ static __always_inline void select_enter(__u32 sys, __s64 n, __u64 inp, __u64 ou
 	enter_done(f);
 }
 
-SEC("tracepoint/syscalls/sys_enter_select")
-int enter_select(struct trace_event_raw_sys_enter *ctx)
-{
-	if (floor_only)
-		return 0;
-	select_enter(IOT_SELECT, (int)ctx->args[0], ctx->args[1], ctx->args[2], ctx->args[3], ctx->args[4]);
-	return 0;
-}
-
-SEC("tracepoint/syscalls/sys_enter_pselect6")
-int enter_pselect6(struct trace_event_raw_sys_enter *ctx)
-{
-	if (floor_only)
-		return 0;
-	select_enter(IOT_PSELECT6, (int)ctx->args[0], ctx->args[1], ctx->args[2], ctx->args[3], ctx->args[4]);
-	return 0;
-}
-
 /* poll/ppoll: count the entries with fd >= 0. */
 struct pollcount_ctx {
 	__u64 uptr;
@@ -394,24 +414,6 @@ static __always_inline void poll_enter(__u32 sys, __u64 ufds, __u64 nfds, bool z
 	enter_done(f);
 }
 
-SEC("tracepoint/syscalls/sys_enter_poll")
-int enter_poll(struct trace_event_raw_sys_enter *ctx)
-{
-	if (floor_only)
-		return 0;
-	poll_enter(IOT_POLL, ctx->args[0], ctx->args[1], (int)ctx->args[2] == 0);
-	return 0;
-}
-
-SEC("tracepoint/syscalls/sys_enter_ppoll")
-int enter_ppoll(struct trace_event_raw_sys_enter *ctx)
-{
-	if (floor_only)
-		return 0;
-	poll_enter(IOT_PPOLL, ctx->args[0], ctx->args[1], zero_time(ctx->args[2]));
-	return 0;
-}
-
 /* epoll waits: the interest list's size, read from the epoll instance.
  * Since Linux 6.4 eventpoll.refcount is 1 (the file) + 1 per epitem. */
 struct eventpoll___v64 {
@@ -460,51 +462,21 @@ out:
 	enter_done(f);
 }
 
-SEC("tracepoint/syscalls/sys_enter_epoll_wait")
-int enter_epoll_wait(struct trace_event_raw_sys_enter *ctx)
+static __always_inline void epoll_ctl_enter(int epfd, __u64 op, int fd, __u64 uevent)
 {
-	if (floor_only)
-		return 0;
-	epoll_wait_enter(IOT_EPOLL_WAIT, (int)ctx->args[0], ctx->args[1], (int)ctx->args[3] == 0);
-	return 0;
-}
-
-SEC("tracepoint/syscalls/sys_enter_epoll_pwait")
-int enter_epoll_pwait(struct trace_event_raw_sys_enter *ctx)
-{
-	if (floor_only)
-		return 0;
-	epoll_wait_enter(IOT_EPOLL_PWAIT, (int)ctx->args[0], ctx->args[1], (int)ctx->args[3] == 0);
-	return 0;
-}
-
-SEC("tracepoint/syscalls/sys_enter_epoll_pwait2")
-int enter_epoll_pwait2(struct trace_event_raw_sys_enter *ctx)
-{
-	if (floor_only)
-		return 0;
-	epoll_wait_enter(IOT_EPOLL_PWAIT2, (int)ctx->args[0], ctx->args[1], zero_time(ctx->args[3]));
-	return 0;
-}
-
-SEC("tracepoint/syscalls/sys_enter_epoll_ctl")
-int enter_epoll_ctl(struct trace_event_raw_sys_enter *ctx)
-{
-	if (floor_only)
-		return 0;
 	struct inflight *f = enter(IOT_EPOLL_CTL);
 
 	if (!f)
-		return 0;
-	f->nfds = ctx->args[1]; /* op */
-	f->waiter = (__u32)ctx->args[0]; /* epfd */
-	f->fd = (int)ctx->args[2];
+		return;
+	f->nfds = op;
+	f->waiter = (__u32)epfd;
+	f->fd = fd;
 	f->ctl_events = 0;
 	f->ctl_data = 0;
-	if (f->nfds != EPOLL_CTL_DEL && ctx->args[3]) {
+	if (f->nfds != EPOLL_CTL_DEL && uevent) {
 		__u8 ev[EPOLL_EVENT_SIZE];
 
-		if (bpf_probe_read_user(ev, sizeof(ev), (void *)ctx->args[3]) == 0) {
+		if (bpf_probe_read_user(ev, sizeof(ev), (void *)uevent) == 0) {
 			__builtin_memcpy(&f->ctl_events, ev, 4);
 			__builtin_memcpy(&f->ctl_data, ev + EPOLL_EVENT_SIZE - 8, 8);
 		} else {
@@ -512,7 +484,6 @@ int enter_epoll_ctl(struct trace_event_raw_sys_enter *ctx)
 		}
 	}
 	enter_done(f);
-	return 0;
 }
 
 /* Receives: remember the bytes asked for. */
@@ -575,57 +546,26 @@ static __always_inline void iov_enter(__u32 sys, int fd, __u64 iov, __u64 n)
 	enter_done(f);
 }
 
-SEC("tracepoint/syscalls/sys_enter_recvfrom")
-int enter_recvfrom(struct trace_event_raw_sys_enter *ctx)
+static __always_inline void recvmsg_enter(int fd, __u64 umsg)
 {
-	if (floor_only)
-		return 0;
-	recv_enter(IOT_RECVFROM, (int)ctx->args[0], ctx->args[2]);
-	return 0;
-}
-
-SEC("tracepoint/syscalls/sys_enter_read")
-int enter_read(struct trace_event_raw_sys_enter *ctx)
-{
-	if (floor_only)
-		return 0;
-	recv_enter(IOT_READ, (int)ctx->args[0], ctx->args[2]);
-	return 0;
-}
-
-SEC("tracepoint/syscalls/sys_enter_readv")
-int enter_readv(struct trace_event_raw_sys_enter *ctx)
-{
-	if (floor_only)
-		return 0;
-	iov_enter(IOT_READV, (int)ctx->args[0], ctx->args[1], ctx->args[2]);
-	return 0;
-}
-
-SEC("tracepoint/syscalls/sys_enter_recvmsg")
-int enter_recvmsg(struct trace_event_raw_sys_enter *ctx)
-{
-	if (floor_only)
-		return 0;
 	struct user_msghdr m = {};
 
 	/* the iovec array is summed like readv's; a failed read of the header
-	 * is accounted by iov_enter through a zero-length, flagged call */
-	if (bpf_probe_read_user(&m, sizeof(m), (void *)ctx->args[1])) {
+	 * is accounted as a call with its size unknown */
+	if (bpf_probe_read_user(&m, sizeof(m), (void *)umsg)) {
 		struct inflight *f = enter(IOT_RECVMSG);
 
 		if (f) {
 			count_lost(IOT_LOST_USER_READ);
-			f->fd = (int)ctx->args[0];
+			f->fd = fd;
 			f->nvcsw = nvcsw_now();
 			f->bad_read = 1;
 			f->asked = 0;
 			enter_done(f);
 		}
-		return 0;
+		return;
 	}
-	iov_enter(IOT_RECVMSG, (int)ctx->args[0], (__u64)m.msg_iov, m.msg_iovlen);
-	return 0;
+	iov_enter(IOT_RECVMSG, fd, (__u64)m.msg_iov, m.msg_iovlen);
 }
 
 static __always_inline void mmsg_enter(__u32 sys, int fd, __u64 vec, __u64 vlen)
@@ -641,81 +581,107 @@ static __always_inline void mmsg_enter(__u32 sys, int fd, __u64 vec, __u64 vlen)
 	enter_done(f);
 }
 
-SEC("tracepoint/syscalls/sys_enter_recvmmsg")
-int enter_recvmmsg(struct trace_event_raw_sys_enter *ctx)
-{
-	if (floor_only)
-		return 0;
-	mmsg_enter(IOT_RECVMMSG, (int)ctx->args[0], ctx->args[1], ctx->args[2]);
-	return 0;
-}
-
-SEC("tracepoint/syscalls/sys_enter_sendmmsg")
-int enter_sendmmsg(struct trace_event_raw_sys_enter *ctx)
-{
-	if (floor_only)
-		return 0;
-	mmsg_enter(IOT_SENDMMSG, (int)ctx->args[0], ctx->args[1], ctx->args[2]);
-	return 0;
-}
-
 /* Calls whose entry carries nothing but the clock and the fd. */
-#define PLAIN_ENTER(name, sys)                                  \
-	SEC("tracepoint/syscalls/sys_enter_" #name)             \
-	int enter_##name(struct trace_event_raw_sys_enter *ctx) \
-	{                                                       \
-		if (floor_only)                                \
-			return 0;                               \
-		struct inflight *f = enter(sys);                \
-		if (f) {                                        \
-			f->fd = (int)ctx->args[0];              \
-			enter_done(f);                          \
-		}                                               \
-		return 0;                                       \
-	}
+static __always_inline void plain_enter(__u32 sys, int fd)
+{
+	struct inflight *f = enter(sys);
 
-PLAIN_ENTER(sendto, IOT_SENDTO)
-PLAIN_ENTER(sendmsg, IOT_SENDMSG)
-PLAIN_ENTER(write, IOT_WRITE)
-PLAIN_ENTER(writev, IOT_WRITEV)
+	if (f) {
+		f->fd = fd;
+		enter_done(f);
+	}
+}
+
 /* accept: whether it slept tells blocking IO apart */
-#define ACCEPT_ENTER(name, sys)                                 \
-	SEC("tracepoint/syscalls/sys_enter_" #name)             \
-	int enter_##name(struct trace_event_raw_sys_enter *ctx) \
-	{                                                       \
-		struct inflight *f;                             \
-		if (floor_only)                                 \
-			return 0;                               \
-		f = enter(sys);                                 \
-		if (f) {                                        \
-			f->fd = (int)ctx->args[0];              \
-			f->nvcsw = nvcsw_now();                 \
-			enter_done(f);                          \
-		}                                               \
-		return 0;                                       \
-	}
+static __always_inline void accept_enter(__u32 sys, int fd)
+{
+	struct inflight *f = enter(sys);
 
-ACCEPT_ENTER(accept, IOT_ACCEPT)
-ACCEPT_ENTER(accept4, IOT_ACCEPT4)
-PLAIN_ENTER(close, IOT_CLOSE)
-PLAIN_ENTER(io_uring_enter, IOT_IO_URING_ENTER)
+	if (f) {
+		f->fd = fd;
+		f->nvcsw = nvcsw_now();
+		enter_done(f);
+	}
+}
+
+/* One program for every syscall's entry: the syscall number picks the
+ * handler, and the arguments come from the saved user registers. A raw
+ * tracepoint costs far less per call than the per-syscall tracepoints (no
+ * perf buffer, no argument copy), and untraced syscalls and processes leave
+ * after a table load and one hash lookup. */
+SEC("raw_tp/sys_enter")
+int sys_enter(struct bpf_raw_tracepoint_args *ctx)
+{
+	__u64 nr = ctx->args[1], a[6];
+	__u32 sys;
+
+	if (floor_only || nr >= IOT_SYSNR_MAX)
+		return 0;
+	sys = sys_of_nr[nr];
+	if (!sys || !traced())
+		return 0;
+	sys -= 1;
+	if (read_syscall_args((struct pt_regs *)ctx->args[0], a)) {
+		count_lost(IOT_LOST_KERNEL_READ);
+		return 0;
+	}
+	switch (sys) {
+	case IOT_SELECT:
+	case IOT_PSELECT6:
+		select_enter(sys, (int)a[0], a[1], a[2], a[3], a[4]);
+		break;
+	case IOT_POLL:
+		poll_enter(sys, a[0], a[1], (int)a[2] == 0);
+		break;
+	case IOT_PPOLL:
+		poll_enter(sys, a[0], a[1], zero_time(a[2]));
+		break;
+	case IOT_EPOLL_WAIT:
+	case IOT_EPOLL_PWAIT:
+		epoll_wait_enter(sys, (int)a[0], a[1], (int)a[3] == 0);
+		break;
+	case IOT_EPOLL_PWAIT2:
+		epoll_wait_enter(sys, (int)a[0], a[1], zero_time(a[3]));
+		break;
+	case IOT_EPOLL_CTL:
+		epoll_ctl_enter((int)a[0], a[1], (int)a[2], a[3]);
+		break;
+	case IOT_RECVFROM:
+	case IOT_READ:
+		recv_enter(sys, (int)a[0], a[2]);
+		break;
+	case IOT_READV:
+		iov_enter(sys, (int)a[0], a[1], a[2]);
+		break;
+	case IOT_RECVMSG:
+		recvmsg_enter((int)a[0], a[1]);
+		break;
+	case IOT_RECVMMSG:
+	case IOT_SENDMMSG:
+		mmsg_enter(sys, (int)a[0], a[1], a[2]);
+		break;
+	case IOT_ACCEPT:
+	case IOT_ACCEPT4:
+		accept_enter(sys, (int)a[0]);
+		break;
+	default: /* sends, writes, close, io_uring_enter */
+		plain_enter(sys, (int)a[0]);
+		break;
+	}
+	return 0;
+}
 
 /* ----------------------------------------------------------------- exit */
 
-/* Accounts the call in its syscall's row and returns the process's counters,
- * or NULL when this thread has no matching call in flight (it entered before
- * the probes were attached, or it is not traced). */
-static __always_inline struct iot_proc *exit_account(__u32 sys, long ret, struct inflight **fp)
+/* Accounts the call f in its syscall's row and returns the process's
+ * counters, or NULL when they have no room. */
+static __always_inline struct iot_proc *exit_account(struct inflight *f, __u32 sys, long ret)
 {
-	struct inflight *f;
 	struct iot_proc *p;
 	struct iot_sys_stats *st;
 	__u64 now, dur;
 	__u32 tgid;
 
-	f = bpf_task_storage_get(&inflight, bpf_get_current_task_btf(), 0, 0);
-	if (!f || !f->ts || f->sys != sys)
-		return NULL;
 	now = bpf_ktime_get_ns();
 	dur = now - f->ts;
 	f->ts = 0;
@@ -742,7 +708,6 @@ static __always_inline struct iot_proc *exit_account(__u32 sys, long ret, struct
 		if (ret == -EAGAIN)
 			st->eagain++;
 	}
-	*fp = f;
 	return p;
 }
 
@@ -895,10 +860,9 @@ static long epres_event(__u32 i, struct epres_ctx *c)
 	return 0;
 }
 
-static __always_inline void select_exit(__u32 sys, long ret)
+static __always_inline void select_exit(struct inflight *f, __u32 sys, long ret)
 {
-	struct inflight *f;
-	struct iot_proc *p = exit_account(sys, ret, &f);
+	struct iot_proc *p = exit_account(f, sys, ret);
 	__u64 setbytes;
 
 	if (!p)
@@ -925,28 +889,9 @@ static __always_inline void select_exit(__u32 sys, long ret)
 	}
 }
 
-SEC("tracepoint/syscalls/sys_exit_select")
-int exit_select(struct trace_event_raw_sys_exit *ctx)
+static __always_inline void poll_exit(struct inflight *f, __u32 sys, long ret)
 {
-	if (floor_only)
-		return 0;
-	select_exit(IOT_SELECT, ctx->ret);
-	return 0;
-}
-
-SEC("tracepoint/syscalls/sys_exit_pselect6")
-int exit_pselect6(struct trace_event_raw_sys_exit *ctx)
-{
-	if (floor_only)
-		return 0;
-	select_exit(IOT_PSELECT6, ctx->ret);
-	return 0;
-}
-
-static __always_inline void poll_exit(__u32 sys, long ret)
-{
-	struct inflight *f;
-	struct iot_proc *p = exit_account(sys, ret, &f);
+	struct iot_proc *p = exit_account(f, sys, ret);
 
 	if (!p)
 		return;
@@ -969,28 +914,9 @@ static __always_inline void poll_exit(__u32 sys, long ret)
 	}
 }
 
-SEC("tracepoint/syscalls/sys_exit_poll")
-int exit_poll(struct trace_event_raw_sys_exit *ctx)
+static __always_inline void epoll_wait_exit(struct inflight *f, __u32 sys, long ret)
 {
-	if (floor_only)
-		return 0;
-	poll_exit(IOT_POLL, ctx->ret);
-	return 0;
-}
-
-SEC("tracepoint/syscalls/sys_exit_ppoll")
-int exit_ppoll(struct trace_event_raw_sys_exit *ctx)
-{
-	if (floor_only)
-		return 0;
-	poll_exit(IOT_PPOLL, ctx->ret);
-	return 0;
-}
-
-static __always_inline void epoll_wait_exit(__u32 sys, long ret)
-{
-	struct inflight *f;
-	struct iot_proc *p = exit_account(sys, ret, &f);
+	struct iot_proc *p = exit_account(f, sys, ret);
 
 	if (!p)
 		return;
@@ -1019,44 +945,12 @@ static __always_inline void epoll_wait_exit(__u32 sys, long ret)
 	}
 }
 
-SEC("tracepoint/syscalls/sys_exit_epoll_wait")
-int exit_epoll_wait(struct trace_event_raw_sys_exit *ctx)
+static __always_inline void epoll_ctl_exit(struct inflight *f, long ret)
 {
-	if (floor_only)
-		return 0;
-	epoll_wait_exit(IOT_EPOLL_WAIT, ctx->ret);
-	return 0;
-}
-
-SEC("tracepoint/syscalls/sys_exit_epoll_pwait")
-int exit_epoll_pwait(struct trace_event_raw_sys_exit *ctx)
-{
-	if (floor_only)
-		return 0;
-	epoll_wait_exit(IOT_EPOLL_PWAIT, ctx->ret);
-	return 0;
-}
-
-SEC("tracepoint/syscalls/sys_exit_epoll_pwait2")
-int exit_epoll_pwait2(struct trace_event_raw_sys_exit *ctx)
-{
-	if (floor_only)
-		return 0;
-	epoll_wait_exit(IOT_EPOLL_PWAIT2, ctx->ret);
-	return 0;
-}
-
-SEC("tracepoint/syscalls/sys_exit_epoll_ctl")
-int exit_epoll_ctl(struct trace_event_raw_sys_exit *ctx)
-{
-	if (floor_only)
-		return 0;
-	long ret = ctx->ret;
-	struct inflight *f;
-	struct iot_proc *p = exit_account(IOT_EPOLL_CTL, ret, &f);
+	struct iot_proc *p = exit_account(f, IOT_EPOLL_CTL, ret);
 
 	if (!p)
-		return 0;
+		return;
 	/* the kernel copies the event in for ADD and MOD before it checks more */
 	if ((f->nfds == EPOLL_CTL_ADD || f->nfds == EPOLL_CTL_MOD) && ret != -EFAULT)
 		p->copy_wait_in += EPOLL_EVENT_SIZE;
@@ -1069,7 +963,6 @@ int exit_epoll_ctl(struct trace_event_raw_sys_exit *ctx)
 		else if (!f->bad_read)
 			ep_register(tgid, epfd, f->fd, f->ctl_events, f->ctl_data);
 	}
-	return 0;
 }
 
 /* Every receive: the thread's count, and the fd's if a wait reported it. */
@@ -1089,10 +982,9 @@ static __always_inline void recv_note(struct iot_proc *p, struct inflight *f, lo
 	fd_note_read(id >> 32, f->fd, ret, bytes, drained);
 }
 
-static __always_inline void recv_exit(__u32 sys, long ret)
+static __always_inline void recv_exit(struct inflight *f, __u32 sys, long ret)
 {
-	struct inflight *f;
-	struct iot_proc *p = exit_account(sys, ret, &f);
+	struct iot_proc *p = exit_account(f, sys, ret);
 	bool is_short;
 
 	if (!p)
@@ -1105,42 +997,6 @@ static __always_inline void recv_exit(__u32 sys, long ret)
 	if (is_short)
 		p->recv_short++;
 	recv_note(p, f, ret, ret > 0 ? ret : 0, ret == 0 || ret == -EAGAIN || is_short);
-}
-
-SEC("tracepoint/syscalls/sys_exit_recvfrom")
-int exit_recvfrom(struct trace_event_raw_sys_exit *ctx)
-{
-	if (floor_only)
-		return 0;
-	recv_exit(IOT_RECVFROM, ctx->ret);
-	return 0;
-}
-
-SEC("tracepoint/syscalls/sys_exit_recvmsg")
-int exit_recvmsg(struct trace_event_raw_sys_exit *ctx)
-{
-	if (floor_only)
-		return 0;
-	recv_exit(IOT_RECVMSG, ctx->ret);
-	return 0;
-}
-
-SEC("tracepoint/syscalls/sys_exit_read")
-int exit_read(struct trace_event_raw_sys_exit *ctx)
-{
-	if (floor_only)
-		return 0;
-	recv_exit(IOT_READ, ctx->ret);
-	return 0;
-}
-
-SEC("tracepoint/syscalls/sys_exit_readv")
-int exit_readv(struct trace_event_raw_sys_exit *ctx)
-{
-	if (floor_only)
-		return 0;
-	recv_exit(IOT_READV, ctx->ret);
-	return 0;
 }
 
 /* recvmmsg/sendmmsg return a message count; the bytes are the msg_len the
@@ -1179,19 +1035,14 @@ static __always_inline __u64 mmsg_bytes(struct inflight *f, long ret)
 	return c.sum;
 }
 
-SEC("tracepoint/syscalls/sys_exit_recvmmsg")
-int exit_recvmmsg(struct trace_event_raw_sys_exit *ctx)
+static __always_inline void recvmmsg_exit(struct inflight *f, long ret)
 {
-	if (floor_only)
-		return 0;
-	struct inflight *f;
-	long ret = ctx->ret;
-	struct iot_proc *p = exit_account(IOT_RECVMMSG, ret, &f);
+	struct iot_proc *p = exit_account(f, IOT_RECVMMSG, ret);
 	bool is_short;
 	__u64 bytes;
 
 	if (!p)
-		return 0;
+		return;
 	bytes = mmsg_bytes(f, ret);
 	is_short = ret > 0 && (__u64)ret < f->nfds; /* fewer messages than asked */
 	if (ret == 0)
@@ -1200,28 +1051,21 @@ int exit_recvmmsg(struct trace_event_raw_sys_exit *ctx)
 		p->recv_short++;
 	p->recv_bytes += bytes;
 	recv_note(p, f, ret, bytes, ret == 0 || ret == -EAGAIN || is_short);
-	return 0;
 }
 
-SEC("tracepoint/syscalls/sys_exit_sendmmsg")
-int exit_sendmmsg(struct trace_event_raw_sys_exit *ctx)
+static __always_inline void sendmmsg_exit(struct inflight *f, long ret)
 {
-	if (floor_only)
-		return 0;
-	struct inflight *f;
-	struct iot_proc *p = exit_account(IOT_SENDMMSG, ctx->ret, &f);
+	struct iot_proc *p = exit_account(f, IOT_SENDMMSG, ret);
 
 	if (p) {
-		p->send_bytes += mmsg_bytes(f, ctx->ret);
+		p->send_bytes += mmsg_bytes(f, ret);
 		fd_note_write(bpf_get_current_pid_tgid() >> 32, f->fd);
 	}
-	return 0;
 }
 
-static __always_inline void send_exit(__u32 sys, long ret)
+static __always_inline void send_exit(struct inflight *f, __u32 sys, long ret)
 {
-	struct inflight *f;
-	struct iot_proc *p = exit_account(sys, ret, &f);
+	struct iot_proc *p = exit_account(f, sys, ret);
 
 	if (!p)
 		return;
@@ -1230,27 +1074,11 @@ static __always_inline void send_exit(__u32 sys, long ret)
 	fd_note_write(bpf_get_current_pid_tgid() >> 32, f->fd);
 }
 
-#define SEND_EXIT(name, sys)                                  \
-	SEC("tracepoint/syscalls/sys_exit_" #name)            \
-	int exit_##name(struct trace_event_raw_sys_exit *ctx) \
-	{                                                     \
-		if (floor_only)                                \
-			return 0;                               \
-		send_exit(sys, ctx->ret);                     \
-		return 0;                                     \
-	}
-
-SEND_EXIT(sendto, IOT_SENDTO)
-SEND_EXIT(sendmsg, IOT_SENDMSG)
-SEND_EXIT(write, IOT_WRITE)
-SEND_EXIT(writev, IOT_WRITEV)
-
 /* For readiness, accept is a listening socket's read: one connection taken
  * per call, EAGAIN when the queue is drained. */
-static __always_inline void accept_exit(__u32 sys, long ret)
+static __always_inline void accept_exit(struct inflight *f, __u32 sys, long ret)
 {
-	struct inflight *f;
-	struct iot_proc *p = exit_account(sys, ret, &f);
+	struct iot_proc *p = exit_account(f, sys, ret);
 	__u64 id = bpf_get_current_pid_tgid();
 	struct iot_thread *t;
 	bool slept;
@@ -1267,49 +1095,89 @@ static __always_inline void accept_exit(__u32 sys, long ret)
 	fd_note_accept(id >> 32, f->fd, ret);
 }
 
-SEC("tracepoint/syscalls/sys_exit_accept")
-int exit_accept(struct trace_event_raw_sys_exit *ctx)
+static __always_inline void close_exit(struct inflight *f, long ret)
 {
-	if (floor_only)
-		return 0;
-	accept_exit(IOT_ACCEPT, ctx->ret);
-	return 0;
-}
-
-SEC("tracepoint/syscalls/sys_exit_accept4")
-int exit_accept4(struct trace_event_raw_sys_exit *ctx)
-{
-	if (floor_only)
-		return 0;
-	accept_exit(IOT_ACCEPT4, ctx->ret);
-	return 0;
-}
-
-SEC("tracepoint/syscalls/sys_exit_close")
-int exit_close(struct trace_event_raw_sys_exit *ctx)
-{
-	if (floor_only)
-		return 0;
-	struct inflight *f;
-
-	if (exit_account(IOT_CLOSE, ctx->ret, &f) && ctx->ret == 0)
+	if (exit_account(f, IOT_CLOSE, ret) && ret == 0)
 		fd_closed(bpf_get_current_pid_tgid() >> 32, f->fd);
-	return 0;
 }
-SEC("tracepoint/syscalls/sys_exit_io_uring_enter")
-int exit_io_uring_enter(struct trace_event_raw_sys_exit *ctx)
+
+static __always_inline void io_uring_enter_exit(struct inflight *f, long ret)
 {
 	__u64 id = bpf_get_current_pid_tgid();
-	struct inflight *f;
 	struct iot_thread *t;
 
-	if (floor_only)
-		return 0;
-	if (!exit_account(IOT_IO_URING_ENTER, ctx->ret, &f))
-		return 0;
+	if (!exit_account(f, IOT_IO_URING_ENTER, ret))
+		return;
 	t = thread_get(id >> 32, (__u32)id);
 	if (t)
 		t->uring_enters++;
+}
+
+/* One program for every syscall's exit. A call is accounted only if this
+ * thread's entry was seen: its in-flight slot says which syscall it is.
+ * Threads of untraced processes have no slot and leave at the lookup. */
+SEC("raw_tp/sys_exit")
+int sys_exit(struct bpf_raw_tracepoint_args *ctx)
+{
+	long ret = (long)ctx->args[1];
+	struct inflight *f;
+	__u32 sys;
+
+	if (floor_only)
+		return 0;
+	f = bpf_task_storage_get(&inflight, bpf_get_current_task_btf(), 0, 0);
+	if (!f || !f->ts)
+		return 0;
+	sys = f->sys;
+	switch (sys) {
+	case IOT_SELECT:
+	case IOT_PSELECT6:
+		select_exit(f, sys, ret);
+		break;
+	case IOT_POLL:
+	case IOT_PPOLL:
+		poll_exit(f, sys, ret);
+		break;
+	case IOT_EPOLL_WAIT:
+	case IOT_EPOLL_PWAIT:
+	case IOT_EPOLL_PWAIT2:
+		epoll_wait_exit(f, sys, ret);
+		break;
+	case IOT_EPOLL_CTL:
+		epoll_ctl_exit(f, ret);
+		break;
+	case IOT_RECVFROM:
+	case IOT_RECVMSG:
+	case IOT_READ:
+	case IOT_READV:
+		recv_exit(f, sys, ret);
+		break;
+	case IOT_RECVMMSG:
+		recvmmsg_exit(f, ret);
+		break;
+	case IOT_SENDMMSG:
+		sendmmsg_exit(f, ret);
+		break;
+	case IOT_SENDTO:
+	case IOT_SENDMSG:
+	case IOT_WRITE:
+	case IOT_WRITEV:
+		send_exit(f, sys, ret);
+		break;
+	case IOT_ACCEPT:
+	case IOT_ACCEPT4:
+		accept_exit(f, sys, ret);
+		break;
+	case IOT_CLOSE:
+		close_exit(f, ret);
+		break;
+	case IOT_IO_URING_ENTER:
+		io_uring_enter_exit(f, ret);
+		break;
+	default:
+		f->ts = 0;
+		break;
+	}
 	return 0;
 }
 
@@ -1317,28 +1185,31 @@ int exit_io_uring_enter(struct trace_event_raw_sys_exit *ctx)
 
 /* Runs on every context switch of the system, so it does as little as it
  * can: a task-storage peek (no storage: not traced) and one array slot. It
- * fires in the context of the task switched out (prev). */
-SEC("tracepoint/sched/sched_switch")
-int on_switch(struct trace_event_raw_sched_switch *ctx)
+ * fires in the context of the task switched out (prev). A raw tracepoint:
+ * the perf-event one copies its fields into a buffer on every switch. */
+SEC("raw_tp/sched_switch")
+int BPF_PROG(on_switch, bool preempt, struct task_struct *prev, struct task_struct *next)
 {
 	if (floor_only)
 		return 0;
 	struct inflight *f = bpf_task_storage_get(&inflight, bpf_get_current_task_btf(), 0, 0);
+	__u32 prev_pid = (__u32)bpf_get_current_pid_tgid(), next_pid;
 	struct offcpu_slot *s;
 	__u64 now = 0;
 	__u32 k;
 
 	if (f && f->ts && is_wait(f->sys)) {
-		k = (__u32)ctx->prev_pid & (OFFCPU_SLOTS - 1);
+		k = prev_pid & (OFFCPU_SLOTS - 1);
 		s = bpf_map_lookup_elem(&offcpu, &k);
-		if (s && s->tid == (__u32)ctx->prev_pid)
+		if (s && s->tid == prev_pid)
 			s->out_ts = now = bpf_ktime_get_ns();
 	}
-	if (!ctx->next_pid)
+	next_pid = BPF_CORE_READ(next, pid);
+	if (!next_pid)
 		return 0;
-	k = (__u32)ctx->next_pid & (OFFCPU_SLOTS - 1);
+	k = next_pid & (OFFCPU_SLOTS - 1);
 	s = bpf_map_lookup_elem(&offcpu, &k);
-	if (s && s->tid == (__u32)ctx->next_pid && s->out_ts) {
+	if (s && s->tid == next_pid && s->out_ts) {
 		if (!now)
 			now = bpf_ktime_get_ns();
 		s->off_ns += now - s->out_ts;

@@ -39,6 +39,10 @@ enum iot_sys {
 	IOT_NR_SYS,
 };
 
+/* Syscall numbers below this are looked up in the kernel side's table of
+ * traced syscalls (sys_of_nr); on x86-64 and arm64 all of them are. */
+#define IOT_SYSNR_MAX 512
+
 /* log2 latency buckets: slot i holds calls that took [2^i, 2^(i+1)) ns
  * (slot 0 also holds 0 ns); the last slot is open-ended (>= 2^39 ns, ~9 min). */
 #define IOT_HIST_SLOTS 40

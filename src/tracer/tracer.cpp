@@ -16,6 +16,7 @@
 #include "proc/proc_info.h"
 #include "tracer/libbpf_log.h"
 #include "tracer/readiness_maps.h"
+#include "tracer/syscall_numbers.h"
 #include "util/failure.h"
 
 namespace iotrace {
@@ -37,7 +38,7 @@ std::string load_hint() {
     return hint;
 }
 
-// "tracepoint/syscalls/sys_enter_epoll_pwait2" -> "syscalls/sys_enter_epoll_pwait2"
+// "raw_tp/sys_enter" -> "sys_enter"
 std::string tracepoint_of(const bpf_program* prog) {
     std::string sec = bpf_program__section_name(prog);
     auto slash = sec.find('/');
@@ -56,6 +57,8 @@ Tracer::Tracer(const TracerConfig& config) {
     skel_->rodata->self_tgid = static_cast<__u32>(getpid());
     skel_->rodata->trace_all = config.trace_all;
     skel_->rodata->floor_only = config.floor_only;
+    for (int sys = 0; sys < IOT_NR_SYS; ++sys)
+        if (auto nr = syscall_number(sys)) skel_->rodata->sys_of_nr[*nr] = static_cast<__u8>(sys + 1);
 
     if (int err = iotrace_bpf__load(skel_)) {
         std::string msg = "failed to load the BPF programs into the kernel: " + errstr(err);
@@ -81,34 +84,25 @@ Tracer::Tracer(const TracerConfig& config) {
     }
 }
 
-// Attaches program by program: a syscall this kernel does not have (say
-// epoll_pwait2 before 5.11) costs a warning, not the whole run.
+// Attaches program by program, so a failure names its tracepoint.
 void Tracer::attach_all() {
     bpf_program* prog;
     bpf_object__for_each_program(prog, skel_->obj) {
         bpf_link* link = bpf_program__attach(prog);
-        if (link) {
-            // the skeleton's destroy does not know these links: keep them in
-            // the program's skeleton slot by name
-            bool stored = false;
-            for (int i = 0; i < skel_->skeleton->prog_cnt; ++i) {
-                if (*skel_->skeleton->progs[i].prog == prog) {
-                    *skel_->skeleton->progs[i].link = link;
-                    stored = true;
-                    break;
-                }
+        if (!link)
+            throw Failure("failed to attach the BPF program to " + tracepoint_of(prog) + ": " + errstr(errno) +
+                          load_hint() + libbpf_log_tail());
+        // the skeleton's destroy does not know these links: keep them in
+        // the program's skeleton slot
+        bool stored = false;
+        for (int i = 0; i < skel_->skeleton->prog_cnt; ++i) {
+            if (*skel_->skeleton->progs[i].prog == prog) {
+                *skel_->skeleton->progs[i].link = link;
+                stored = true;
+                break;
             }
-            if (!stored) bpf_link__destroy(link);
-            continue;
         }
-        int err = errno;
-        std::string tp = tracepoint_of(prog);
-        if (err == ENOENT && tp.rfind("syscalls/", 0) == 0) {
-            warnings_.push_back("this kernel has no tracepoint " + tp + ": that syscall is not counted");
-            continue;
-        }
-        throw Failure("failed to attach the BPF program to " + tp + ": " + errstr(err) + load_hint() +
-                      libbpf_log_tail());
+        if (!stored) bpf_link__destroy(link);
     }
 }
 
