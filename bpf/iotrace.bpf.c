@@ -66,9 +66,52 @@ struct {
 	__type(value, __u32);
 } targets SEC(".maps");
 
-/* tgid -> counters. Per-CPU so the hot path adds without atomics; entries
- * are created on a process's first traced call and removed by user space
- * once the process has exited and been read. */
+/* The same set as a bitmap indexed by tgid, for the test every traced
+ * syscall makes: a load from global memory instead of a hash lookup. User
+ * space sets bits with atomic ors on the mmapped .bss. */
+#define TARGET_WORDS (IOT_PID_LIMIT / 64)
+__u64 target_bits[TARGET_WORDS];
+
+static __always_inline void target_bit_set(__u32 tgid)
+{
+	__sync_fetch_and_or(&target_bits[(tgid >> 6) & (TARGET_WORDS - 1)], 1ULL << (tgid & 63));
+}
+
+static __always_inline void target_bit_clear(__u32 tgid)
+{
+	__sync_fetch_and_and(&target_bits[(tgid >> 6) & (TARGET_WORDS - 1)], ~(1ULL << (tgid & 63)));
+}
+
+/* Per-process counters, per-CPU so the hot path adds without atomics.
+ * A process gets a slot of proc_stats at its first traced call (proc_slots
+ * says which); its threads remember the slot in their in-flight storage, so
+ * the hot path's lookup is an inlined array index, not a hash lookup. User
+ * space sizes the array for the CPU count, zeroes and frees a slot once the
+ * process has exited and been read. When no slot is free the process is
+ * counted in the `procs` hash instead (same value, slower); user space adds
+ * the two. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1); /* set by user space */
+	__type(key, __u32);
+	__type(value, struct iot_proc);
+} proc_stats SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 8192);
+	__type(key, __u32);   /* tgid */
+	__type(value, __u32); /* slot in proc_stats */
+} proc_slots SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_STACK);
+	__uint(max_entries, 1); /* set by user space, which pushes every slot */
+	__type(value, __u32);
+} free_slots SEC(".maps");
+
+/* tgid -> counters, for processes that found no free slot. Entries are
+ * removed by user space once the process has exited and been read. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
 	__uint(max_entries, 8192);
@@ -109,7 +152,12 @@ struct inflight {
 	__u64 dur;     /* at exit: the call's duration */
 	__u32 zero_timeout; /* waits: asked not to block */
 	__u32 pad2;
+	__u64 id;      /* pid_tgid at entry */
+	__u32 pslot;   /* the process's proc_stats slot + 1; 0: not looked up yet */
+	__u32 pad3;
 };
+
+#define PSLOT_HASH 0xffffffffu /* no slot: the process is counted in procs */
 
 struct {
 	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
@@ -153,6 +201,46 @@ static __always_inline __u32 log2_slot(__u64 v)
 	return r < IOT_HIST_SLOTS ? r : IOT_HIST_SLOTS - 1;
 }
 
+/* The process's slot in proc_stats (+ 1), taken from free_slots at its
+ * first traced call; PSLOT_HASH when none is free. Once per thread. */
+static __noinline __u32 proc_slot_of(__u32 tgid)
+{
+	__u32 *known = bpf_map_lookup_elem(&proc_slots, &tgid), slot;
+
+	if (known)
+		return *known + 1;
+	if (bpf_map_pop_elem(&free_slots, &slot))
+		return PSLOT_HASH;
+	if (bpf_map_update_elem(&proc_slots, &tgid, &slot, BPF_NOEXIST)) {
+		/* another thread of the process got there first, or the map is full */
+		bpf_map_push_elem(&free_slots, &slot, 0);
+		known = bpf_map_lookup_elem(&proc_slots, &tgid);
+		return known ? *known + 1 : PSLOT_HASH;
+	}
+	return slot + 1;
+}
+
+/* The process's counters: its proc_stats slot, else its procs entry. */
+static __always_inline struct iot_proc *proc_counters(__u32 tgid, __u32 pslot)
+{
+	struct iot_proc *p;
+
+	if (pslot && pslot != PSLOT_HASH) {
+		__u32 k = pslot - 1;
+
+		p = bpf_map_lookup_elem(&proc_stats, &k);
+	} else {
+		p = bpf_map_lookup_elem(&procs, &tgid);
+		if (!p) {
+			bpf_map_update_elem(&procs, &tgid, &zero_proc, BPF_NOEXIST);
+			p = bpf_map_lookup_elem(&procs, &tgid);
+		}
+	}
+	if (!p)
+		count_lost(IOT_LOST_PROC_MAP_FULL);
+	return p;
+}
+
 #include "readiness.bpf.h"
 
 static __always_inline bool is_wait(__u32 sys)
@@ -162,60 +250,45 @@ static __always_inline bool is_wait(__u32 sys)
 
 /* ---------------------------------------------------------------- enter */
 
-/* Whether the current process is traced: one lookup. */
-static __always_inline bool traced(void)
+/* Whether the current process is traced: one bit, no helper call. */
+static __always_inline bool traced(__u32 tgid)
 {
-	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
-
 	if (trace_all)
 		return tgid != self_tgid;
-	return bpf_map_lookup_elem(&targets, &tgid) != NULL;
+	return (target_bits[(tgid >> 6) & (TARGET_WORDS - 1)] >> (tgid & 63)) & 1;
 }
 
-/* The six syscall arguments, from the user registers saved at entry. */
-static __always_inline int read_syscall_args(struct pt_regs *regs, __u64 a[6])
+/* The six syscall arguments, from the user registers saved at entry.
+ * bpf_task_pt_regs gives a typed pointer, so these are plain loads, not a
+ * bpf_probe_read_kernel() call each. */
+static __always_inline void read_syscall_args(struct task_struct *task, __u64 a[6])
 {
-#ifdef __TARGET_ARCH_x86
-	/* x86-64 passes them in di, si, dx, r10, r8, r9, which pt_regs (the
-	 * user_regs_struct ABI) keeps between r10 and di: one read of 8 words */
-	__u64 w[8];
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(task);
 
-	_Static_assert(__builtin_offsetof(struct pt_regs, di) - __builtin_offsetof(struct pt_regs, r10) == 56,
-		       "x86-64 pt_regs layout");
-	if (bpf_probe_read_kernel(w, sizeof(w), &regs->r10))
-		return -1;
-	a[0] = w[7]; /* di */
-	a[1] = w[6]; /* si */
-	a[2] = w[5]; /* dx */
-	a[3] = w[0]; /* r10 */
-	a[4] = w[2]; /* r8 */
-	a[5] = w[1]; /* r9 */
-	return 0;
-#else
-	a[0] = PT_REGS_PARM1_CORE_SYSCALL(regs);
-	a[1] = PT_REGS_PARM2_CORE_SYSCALL(regs);
-	a[2] = PT_REGS_PARM3_CORE_SYSCALL(regs);
-	a[3] = PT_REGS_PARM4_CORE_SYSCALL(regs);
-	a[4] = PT_REGS_PARM5_CORE_SYSCALL(regs);
+	a[0] = PT_REGS_PARM1_SYSCALL(regs);
+	a[1] = PT_REGS_PARM2_SYSCALL(regs);
+	a[2] = PT_REGS_PARM3_SYSCALL(regs);
+	a[3] = PT_REGS_PARM4_SYSCALL(regs);
+	a[4] = PT_REGS_PARM5_SYSCALL(regs);
 	a[5] = 0;
-	return 0;
-#endif
 }
 
-/* The traced process's in-flight slot for this call (the caller checked
- * traced()). */
-static __always_inline struct inflight *enter(__u32 sys)
+/* The traced thread's in-flight slot for this call (the caller checked
+ * traced()). It keeps the pid too, so the exit needs no helper for it. */
+static __always_inline struct inflight *enter(struct task_struct *task, __u64 id, __u32 sys)
 {
 	struct inflight *f;
 
-	f = bpf_task_storage_get(&inflight, bpf_get_current_task_btf(), 0,
-				 BPF_LOCAL_STORAGE_GET_F_CREATE);
+	f = bpf_task_storage_get(&inflight, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (!f) {
 		count_lost(IOT_LOST_TASK_STORAGE);
 		return NULL;
 	}
 	f->sys = sys;
 	f->bad_read = 0;
+	f->id = id;
+	if (!f->pslot)
+		f->pslot = proc_slot_of(id >> 32);
 	return f;
 }
 
@@ -234,8 +307,8 @@ static __always_inline void wait_begin(struct inflight *f, __u32 waiter, bool ze
 
 	f->waiter = waiter;
 	f->zero_timeout = zero_timeout;
-	f->seq = waiter_begin(id >> 32, waiter);
-	f->nvcsw = BPF_CORE_READ(task, nvcsw);
+	f->seq = waiter_begin(id >> 32, waiter, f->pslot);
+	f->nvcsw = task->nvcsw;
 	offcpu_begin((__u32)id);
 }
 
@@ -258,7 +331,7 @@ static __always_inline bool zero_time(__u64 uptr)
 /* Voluntary switches so far: one more at exit means the call slept. */
 static __always_inline __u64 nvcsw_now(void)
 {
-	return BPF_CORE_READ(bpf_get_current_task_btf(), nvcsw);
+	return bpf_get_current_task_btf()->nvcsw;
 }
 
 /* The user-memory loops below read an array chunk by chunk into the per-CPU
@@ -321,15 +394,12 @@ static long setcount_chunk(__u32 i, struct setcount_ctx *c)
 	return 0;
 }
 
-static __always_inline void select_enter(__u32 sys, __s64 n, __u64 inp, __u64 outp, __u64 exp, __u64 tvp)
+static __always_inline void select_enter(struct inflight *f, __s64 n, __u64 inp, __u64 outp, __u64 exp, __u64 tvp)
 {
-	struct inflight *f = enter(sys);
 	struct setcount_ctx c = {};
 	__u64 sets[3] = { inp, outp, exp };
 	__u64 chunks;
 
-	if (!f)
-		return;
 	if (n < 0)
 		n = 0;
 	c.nfds = n;
@@ -388,14 +458,11 @@ static long pollcount_chunk(__u32 i, struct pollcount_ctx *c)
 	return 0;
 }
 
-static __always_inline void poll_enter(__u32 sys, __u64 ufds, __u64 nfds, bool zero_timeout)
+static __always_inline void poll_enter(struct inflight *f, __u64 ufds, __u64 nfds, bool zero_timeout)
 {
-	struct inflight *f = enter(sys);
 	struct pollcount_ctx c = { .uptr = ufds, .nfds = (__u32)nfds };
 	__u64 chunks;
 
-	if (!f)
-		return;
 	f->nfds = c.nfds;
 	chunks = (c.nfds + POLL_CHUNK - 1) / POLL_CHUNK;
 	if (chunks > POLL_MAX_CHUNKS) {
@@ -420,17 +487,14 @@ struct eventpoll___v64 {
 	refcount_t refcount;
 } __attribute__((preserve_access_index));
 
-static __always_inline void epoll_wait_enter(__u32 sys, int epfd, __u64 events, bool zero_timeout)
+static __always_inline void epoll_wait_enter(struct inflight *f, int epfd, __u64 events, bool zero_timeout)
 {
-	struct inflight *f = enter(sys);
 	struct task_struct *task;
 	struct fdtable *fdt;
 	struct file **fdarr, *file = NULL;
 	void *ep;
 	int refs;
 
-	if (!f)
-		return;
 	f->watched = 0;
 	if (!bpf_core_field_exists(struct eventpoll___v64, refcount)) {
 		f->bad_read = 1;
@@ -462,12 +526,9 @@ out:
 	enter_done(f);
 }
 
-static __always_inline void epoll_ctl_enter(int epfd, __u64 op, int fd, __u64 uevent)
+static __always_inline void epoll_ctl_enter(struct inflight *f, int epfd, __u64 op, int fd, __u64 uevent)
 {
-	struct inflight *f = enter(IOT_EPOLL_CTL);
 
-	if (!f)
-		return;
 	f->nfds = op;
 	f->waiter = (__u32)epfd;
 	f->fd = fd;
@@ -487,12 +548,9 @@ static __always_inline void epoll_ctl_enter(int epfd, __u64 op, int fd, __u64 ue
 }
 
 /* Receives: remember the bytes asked for. */
-static __always_inline void recv_enter(__u32 sys, int fd, __u64 len)
+static __always_inline void recv_enter(struct inflight *f, int fd, __u64 len)
 {
-	struct inflight *f = enter(sys);
 
-	if (!f)
-		return;
 	f->fd = fd;
 	f->asked = len;
 	f->nvcsw = nvcsw_now();
@@ -524,13 +582,10 @@ static long iovsum_chunk(__u32 i, struct iovsum_ctx *c)
 	return 0;
 }
 
-static __always_inline void iov_enter(__u32 sys, int fd, __u64 iov, __u64 n)
+static __always_inline void iov_enter(struct inflight *f, int fd, __u64 iov, __u64 n)
 {
-	struct inflight *f = enter(sys);
 	struct iovsum_ctx c = { .uptr = iov, .n = n };
 
-	if (!f)
-		return;
 	f->fd = fd;
 	f->nvcsw = nvcsw_now();
 	if (n > IOV_CHUNK * IOV_MAX_CHUNKS) {
@@ -546,34 +601,27 @@ static __always_inline void iov_enter(__u32 sys, int fd, __u64 iov, __u64 n)
 	enter_done(f);
 }
 
-static __always_inline void recvmsg_enter(int fd, __u64 umsg)
+static __always_inline void recvmsg_enter(struct inflight *f, int fd, __u64 umsg)
 {
 	struct user_msghdr m = {};
 
 	/* the iovec array is summed like readv's; a failed read of the header
 	 * is accounted as a call with its size unknown */
 	if (bpf_probe_read_user(&m, sizeof(m), (void *)umsg)) {
-		struct inflight *f = enter(IOT_RECVMSG);
-
-		if (f) {
-			count_lost(IOT_LOST_USER_READ);
-			f->fd = fd;
-			f->nvcsw = nvcsw_now();
-			f->bad_read = 1;
-			f->asked = 0;
-			enter_done(f);
-		}
+		count_lost(IOT_LOST_USER_READ);
+		f->fd = fd;
+		f->nvcsw = nvcsw_now();
+		f->bad_read = 1;
+		f->asked = 0;
+		enter_done(f);
 		return;
 	}
-	iov_enter(IOT_RECVMSG, fd, (__u64)m.msg_iov, m.msg_iovlen);
+	iov_enter(f, fd, (__u64)m.msg_iov, m.msg_iovlen);
 }
 
-static __always_inline void mmsg_enter(__u32 sys, int fd, __u64 vec, __u64 vlen)
+static __always_inline void mmsg_enter(struct inflight *f, int fd, __u64 vec, __u64 vlen)
 {
-	struct inflight *f = enter(sys);
 
-	if (!f)
-		return;
 	f->fd = fd;
 	f->ptr = vec;
 	f->nfds = (__u32)vlen;
@@ -582,26 +630,20 @@ static __always_inline void mmsg_enter(__u32 sys, int fd, __u64 vec, __u64 vlen)
 }
 
 /* Calls whose entry carries nothing but the clock and the fd. */
-static __always_inline void plain_enter(__u32 sys, int fd)
+static __always_inline void plain_enter(struct inflight *f, int fd)
 {
-	struct inflight *f = enter(sys);
 
-	if (f) {
-		f->fd = fd;
-		enter_done(f);
-	}
+	f->fd = fd;
+	enter_done(f);
 }
 
 /* accept: whether it slept tells blocking IO apart */
-static __always_inline void accept_enter(__u32 sys, int fd)
+static __always_inline void accept_enter(struct inflight *f, int fd)
 {
-	struct inflight *f = enter(sys);
 
-	if (f) {
-		f->fd = fd;
-		f->nvcsw = nvcsw_now();
-		enter_done(f);
-	}
+	f->fd = fd;
+	f->nvcsw = nvcsw_now();
+	enter_done(f);
 }
 
 /* One program for every syscall's entry: the syscall number picks the
@@ -612,60 +654,66 @@ static __always_inline void accept_enter(__u32 sys, int fd)
 SEC("raw_tp/sys_enter")
 int sys_enter(struct bpf_raw_tracepoint_args *ctx)
 {
-	__u64 nr = ctx->args[1], a[6];
+	__u64 nr = ctx->args[1], a[6], id;
+	struct task_struct *task;
+	struct inflight *f;
 	__u32 sys;
 
 	if (floor_only || nr >= IOT_SYSNR_MAX)
 		return 0;
 	sys = sys_of_nr[nr];
-	if (!sys || !traced())
+	if (!sys)
 		return 0;
+	id = bpf_get_current_pid_tgid();
+	if (!traced(id >> 32))
+		return 0;
+	task = bpf_get_current_task_btf();
 	sys -= 1;
-	if (read_syscall_args((struct pt_regs *)ctx->args[0], a)) {
-		count_lost(IOT_LOST_KERNEL_READ);
+	f = enter(task, id, sys);
+	if (!f)
 		return 0;
-	}
+	read_syscall_args(task, a);
 	switch (sys) {
 	case IOT_SELECT:
 	case IOT_PSELECT6:
-		select_enter(sys, (int)a[0], a[1], a[2], a[3], a[4]);
+		select_enter(f, (int)a[0], a[1], a[2], a[3], a[4]);
 		break;
 	case IOT_POLL:
-		poll_enter(sys, a[0], a[1], (int)a[2] == 0);
+		poll_enter(f, a[0], a[1], (int)a[2] == 0);
 		break;
 	case IOT_PPOLL:
-		poll_enter(sys, a[0], a[1], zero_time(a[2]));
+		poll_enter(f, a[0], a[1], zero_time(a[2]));
 		break;
 	case IOT_EPOLL_WAIT:
 	case IOT_EPOLL_PWAIT:
-		epoll_wait_enter(sys, (int)a[0], a[1], (int)a[3] == 0);
+		epoll_wait_enter(f, (int)a[0], a[1], (int)a[3] == 0);
 		break;
 	case IOT_EPOLL_PWAIT2:
-		epoll_wait_enter(sys, (int)a[0], a[1], zero_time(a[3]));
+		epoll_wait_enter(f, (int)a[0], a[1], zero_time(a[3]));
 		break;
 	case IOT_EPOLL_CTL:
-		epoll_ctl_enter((int)a[0], a[1], (int)a[2], a[3]);
+		epoll_ctl_enter(f, (int)a[0], a[1], (int)a[2], a[3]);
 		break;
 	case IOT_RECVFROM:
 	case IOT_READ:
-		recv_enter(sys, (int)a[0], a[2]);
+		recv_enter(f, (int)a[0], a[2]);
 		break;
 	case IOT_READV:
-		iov_enter(sys, (int)a[0], a[1], a[2]);
+		iov_enter(f, (int)a[0], a[1], a[2]);
 		break;
 	case IOT_RECVMSG:
-		recvmsg_enter((int)a[0], a[1]);
+		recvmsg_enter(f, (int)a[0], a[1]);
 		break;
 	case IOT_RECVMMSG:
 	case IOT_SENDMMSG:
-		mmsg_enter(sys, (int)a[0], a[1], a[2]);
+		mmsg_enter(f, (int)a[0], a[1], a[2]);
 		break;
 	case IOT_ACCEPT:
 	case IOT_ACCEPT4:
-		accept_enter(sys, (int)a[0]);
+		accept_enter(f, (int)a[0]);
 		break;
 	default: /* sends, writes, close, io_uring_enter */
-		plain_enter(sys, (int)a[0]);
+		plain_enter(f, (int)a[0]);
 		break;
 	}
 	return 0;
@@ -680,23 +728,15 @@ static __always_inline struct iot_proc *exit_account(struct inflight *f, __u32 s
 	struct iot_proc *p;
 	struct iot_sys_stats *st;
 	__u64 now, dur;
-	__u32 tgid;
 
 	now = bpf_ktime_get_ns();
 	dur = now - f->ts;
 	f->ts = 0;
 	f->dur = dur;
 
-	tgid = bpf_get_current_pid_tgid() >> 32;
-	p = bpf_map_lookup_elem(&procs, &tgid);
-	if (!p) {
-		bpf_map_update_elem(&procs, &tgid, &zero_proc, BPF_NOEXIST);
-		p = bpf_map_lookup_elem(&procs, &tgid);
-		if (!p) {
-			count_lost(IOT_LOST_PROC_MAP_FULL);
-			return NULL;
-		}
-	}
+	p = proc_counters(f->id >> 32, f->pslot);
+	if (!p)
+		return NULL;
 	if (sys >= IOT_NR_SYS)
 		return NULL;
 	st = &p->sys[sys];
@@ -1259,6 +1299,11 @@ int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
 		count_lost(IOT_LOST_TARGET_MAP_FULL);
 		return 0;
 	}
+	target_bit_set(ctgid);
+	/* its counters now, while the allocator's cache is likely warm: a hash
+	 * entry made at its first call could fail for want of memory */
+	if (proc_slot_of(ctgid) == PSLOT_HASH)
+		bpf_map_update_elem(&procs, &ctgid, &zero_proc, BPF_NOEXIST);
 	emit(IOT_EV_FORK, ctgid, ptgid);
 	return 0;
 }
@@ -1290,6 +1335,7 @@ int on_exit(void *ctx)
 	if (BPF_CORE_READ(task, signal, live.counter) != 0)
 		return 0;
 	bpf_map_delete_elem(&targets, &tgid);
+	target_bit_clear(tgid);
 	emit(IOT_EV_EXIT, tgid, 0);
 	return 0;
 }

@@ -55,8 +55,9 @@ struct iot_sys_stats {
 	__u64 hist[IOT_HIST_SLOTS];
 };
 
-/* Per-process aggregate: the value of the per-CPU `procs` map, keyed by tgid.
- * User space sums the per-CPU copies. Only what cannot be derived from sys[]
+/* Per-process aggregate: the value of the per-CPU `proc_stats` slots (and
+ * of the `procs` hash, for processes that found no free slot). User space
+ * sums the per-CPU copies. Only what cannot be derived from sys[]
  * is counted here (waits.calls is the sum of the wait syscalls' calls, and so
  * on: see src/model/fold.cpp), to keep the probe's work per call small. */
 struct iot_proc {
@@ -207,6 +208,7 @@ enum iot_lost {
 };
 
 /* Flags in the `targets` map (tgid -> flags). */
+#define IOT_PID_LIMIT (4u << 20) /* PID_MAX_LIMIT on 64-bit: tgids are below it */
 #define IOT_TARGET_FOLLOW 1u /* also trace the processes this one forks */
 
 /* Process lifecycle, sent through the ring buffer (rare: never per syscall). */

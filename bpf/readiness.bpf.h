@@ -257,7 +257,7 @@ static long pending_check(__u32 i, struct pending_ctx *c)
 /* A waiter starts a wait: returns its sequence number, and judges the ET
  * notifications of its previous wait (was each fd drained since?). Global:
  * verified once. */
-__noinline __u64 waiter_begin(__u32 tgid, __u32 id)
+__noinline __u64 waiter_begin(__u32 tgid, __u32 id, __u32 pslot)
 {
 	struct waiter_key k = { .tgid = tgid, .id = id };
 	struct waiter *w = bpf_map_lookup_elem(&waiters, &k);
@@ -282,7 +282,7 @@ __noinline __u64 waiter_begin(__u32 tgid, __u32 id)
 		bpf_loop(c.n, pending_check, &c, 0);
 		/* no branch on c.undrained: a count the verifier must track
 		 * precisely keeps it from converging on the loop */
-		p = bpf_map_lookup_elem(&procs, &tgid);
+		p = proc_counters(tgid, pslot);
 		if (p)
 			p->et_undrained += c.undrained;
 	}

@@ -62,6 +62,10 @@ std::variant<Options, ParseExit> parse_options(int argc, const char* const argv[
     app.add_flag("-v,--verbose", o.verbose, "Show libbpf's messages while loading");
     // Not for users: scripts/bench measures what the tracepoints alone cost.
     app.add_flag("--floor", o.floor_only, "Attach probes that return at once (benchmark floor)")->group("");
+    // Not for users: the tests run out of per-process slots on purpose.
+    app.add_option("--proc-slots", o.proc_slots, "Per-process counter slots (default: sized for the CPUs)")
+        ->check(CLI::NonNegativeNumber)
+        ->group("");
 
     // CLI11 wants argv order reversed when given a vector.
     std::vector<std::string> rev(args.rbegin(), args.rend());

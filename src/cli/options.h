@@ -17,6 +17,7 @@ struct Options {
     std::vector<std::string> command;  // after --: launch and trace (always followed)
     bool verbose = false;              // -v: libbpf's messages
     bool floor_only = false;           // --floor (hidden): probes that return at once, for scripts/bench
+    int proc_slots = -1;               // --proc-slots (hidden): -1 sizes them for the CPUs
 };
 
 // What parsing decided: run with these options, or exit now with this code

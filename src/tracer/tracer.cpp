@@ -4,8 +4,10 @@
 #include <bpf/libbpf.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -59,6 +61,10 @@ Tracer::Tracer(const TracerConfig& config) {
     skel_->rodata->floor_only = config.floor_only;
     for (int sys = 0; sys < IOT_NR_SYS; ++sys)
         if (auto nr = syscall_number(sys)) skel_->rodata->sys_of_nr[*nr] = static_cast<__u8>(sys + 1);
+    nslots_ = config.proc_slots < 0 ? proc_slot_count(ncpus_) : static_cast<__u32>(config.proc_slots);
+    // a map needs one entry at least; with no slot pushed, none is used
+    bpf_map__set_max_entries(skel_->maps.proc_stats, std::max<__u32>(nslots_, 1));
+    bpf_map__set_max_entries(skel_->maps.free_slots, std::max<__u32>(nslots_, 1));
 
     if (int err = iotrace_bpf__load(skel_)) {
         std::string msg = "failed to load the BPF programs into the kernel: " + errstr(err);
@@ -70,6 +76,9 @@ Tracer::Tracer(const TracerConfig& config) {
         throw Failure(msg);
     }
     try {
+        for (__u32 slot = 0; slot < nslots_; ++slot)
+            if (bpf_map__update_elem(skel_->maps.free_slots, nullptr, 0, &slot, sizeof(slot), 0))
+                throw Failure("cannot fill the BPF map of free process slots: " + errstr(errno));
         attach_all();
     } catch (...) {
         iotrace_bpf__destroy(skel_);
@@ -111,11 +120,26 @@ Tracer::~Tracer() {
     if (skel_) iotrace_bpf__destroy(skel_);
 }
 
+// The kernel side tests this bitmap on every syscall; its fork and exit
+// handlers flip bits in the same words, so both sides use atomic ops.
+void Tracer::set_target_bit(int tgid, bool on) {
+    if (tgid < 0 || static_cast<unsigned>(tgid) >= IOT_PID_LIMIT)
+        throw Failure("pid " + std::to_string(tgid) + " is above the kernel's pid limit");
+    __u64* word = &skel_->bss->target_bits[tgid / 64];
+    __u64 bit = 1ULL << (tgid % 64);
+    if (on)
+        __atomic_fetch_or(word, bit, __ATOMIC_SEQ_CST);
+    else
+        __atomic_fetch_and(word, ~bit, __ATOMIC_SEQ_CST);
+}
+
 void Tracer::add_target(int tgid, const std::string& comm, bool follow) {
     __u32 key = static_cast<__u32>(tgid);
     __u32 flags = follow ? IOT_TARGET_FOLLOW : 0;
     if (bpf_map__update_elem(skel_->maps.targets, &key, sizeof(key), &flags, sizeof(flags), BPF_ANY))
         throw Failure("cannot add pid " + std::to_string(tgid) + " to the traced set: " + errstr(errno));
+    assign_counters(tgid);
+    set_target_bit(tgid, true);
     Record& r = records_[tgid];
     r.comm = comm;
     preload(tgid);
@@ -173,7 +197,17 @@ void Tracer::mark_exited(int tgid) {
     r.exited = true;
     __u32 key = static_cast<__u32>(tgid);
     bpf_map__delete_elem(skel_->maps.targets, &key, sizeof(key), 0);
+    set_target_bit(tgid, false);
     harvest(tgid, r);
+}
+
+// Slots of the per-CPU proc_stats array: up to 1024, within 32 MiB of kernel
+// memory across all CPUs (a slot is one iot_proc per CPU). Processes past the
+// free slots are counted in the procs hash, exactly but more slowly.
+__u32 Tracer::proc_slot_count(int ncpus) {
+    constexpr size_t kBudget = 32u << 20;
+    size_t n = kBudget / (static_cast<size_t>(ncpus) * sizeof(iot_proc));
+    return static_cast<__u32>(std::clamp<size_t>(n, 8, 1024));
 }
 
 // An exited process's counters can no longer change: read them once and free
@@ -185,20 +219,65 @@ void Tracer::harvest(int tgid, Record& r) {
     r.final_stats.threads = read_thread_stats(skel_->maps.threads, tgid, true);
     __u32 key = static_cast<__u32>(tgid);
     bpf_map__delete_elem(skel_->maps.procs, &key, sizeof(key), 0);
+    free_proc_slot(tgid);
     bpf_map__delete_elem(skel_->maps.proc_epfds, &key, sizeof(key), 0);
     for (bpf_map* m : {skel_->maps.ep_by_fd, skel_->maps.ep_by_data, skel_->maps.waiters, skel_->maps.wstates})
         delete_process_entries(m, tgid);
     r.harvested = true;
 }
 
+// A process is counted in its proc_stats slot, and in the procs hash for
+// any thread that found no free slot: the sum of both.
 bool Tracer::read_counters(int tgid, ProcessStats& out) {
-    std::vector<iot_proc> per_cpu(static_cast<size_t>(ncpus_));
+    size_t n = static_cast<size_t>(ncpus_);
+    std::vector<iot_proc> per_cpu(2 * n);
+    size_t used = 0;
     __u32 key = static_cast<__u32>(tgid);
-    if (bpf_map__lookup_elem(skel_->maps.procs, &key, sizeof(key), per_cpu.data(),
-                             per_cpu.size() * sizeof(iot_proc), 0))
-        return false;  // no traced call yet
-    fold_percpu(per_cpu.data(), per_cpu.size(), out);
+    if (auto slot = proc_slot(tgid);
+        slot && bpf_map__lookup_elem(skel_->maps.proc_stats, &*slot, sizeof(*slot), per_cpu.data(),
+                                     n * sizeof(iot_proc), 0) == 0)
+        used += n;
+    if (bpf_map__lookup_elem(skel_->maps.procs, &key, sizeof(key), per_cpu.data() + used, n * sizeof(iot_proc),
+                             0) == 0)
+        used += n;
+    if (!used) return false;  // no traced call yet
+    fold_percpu(per_cpu.data(), used, out);
     return true;
+}
+
+std::optional<__u32> Tracer::proc_slot(int tgid) const {
+    __u32 key = static_cast<__u32>(tgid), slot;
+    if (bpf_map__lookup_elem(skel_->maps.proc_slots, &key, sizeof(key), &slot, sizeof(slot), 0)) return std::nullopt;
+    return slot;
+}
+
+// A target's counters are set up before it is traced: a proc_stats slot if
+// one is free, else its procs hash entry (made here, where allocating cannot
+// fail as it can in the kernel side's hot path).
+void Tracer::assign_counters(int tgid) {
+    __u32 key = static_cast<__u32>(tgid), slot;
+    if (proc_slot(tgid)) return;
+    if (bpf_map_lookup_and_delete_elem(bpf_map__fd(skel_->maps.free_slots), nullptr, &slot) == 0) {
+        if (bpf_map__update_elem(skel_->maps.proc_slots, &key, sizeof(key), &slot, sizeof(slot), BPF_NOEXIST) == 0)
+            return;
+        bpf_map__update_elem(skel_->maps.free_slots, nullptr, 0, &slot, sizeof(slot), 0);
+    }
+    std::vector<iot_proc> zero(static_cast<size_t>(ncpus_));
+    bpf_map__update_elem(skel_->maps.procs, &key, sizeof(key), zero.data(), zero.size() * sizeof(iot_proc),
+                         BPF_NOEXIST);
+}
+
+// Zeroed before it is pushed back: the kernel side adds to a slot it pops
+// without clearing it.
+void Tracer::free_proc_slot(int tgid) {
+    auto slot = proc_slot(tgid);
+    if (!slot) return;
+    __u32 key = static_cast<__u32>(tgid);
+    bpf_map__delete_elem(skel_->maps.proc_slots, &key, sizeof(key), 0);
+    std::vector<iot_proc> zero(static_cast<size_t>(ncpus_));
+    if (bpf_map__update_elem(skel_->maps.proc_stats, &*slot, sizeof(*slot), zero.data(),
+                             zero.size() * sizeof(iot_proc), 0) == 0)
+        bpf_map__update_elem(skel_->maps.free_slots, nullptr, 0, &*slot, sizeof(*slot), 0);
 }
 
 bool Tracer::all_exited() const {
@@ -230,12 +309,14 @@ Snapshot Tracer::snapshot(double duration_s) {
     // Processes the kernel counted that user space has no record of (the
     // system-wide mode creates them on first use).
     std::set<int> in_kernel;
-    __u32 key, next;
-    __u32* prev = nullptr;
-    while (bpf_map__get_next_key(skel_->maps.procs, prev, &next, sizeof(next)) == 0) {
-        in_kernel.insert(static_cast<int>(next));
-        key = next;
-        prev = &key;
+    for (bpf_map* m : {skel_->maps.proc_slots, skel_->maps.procs}) {
+        __u32 key, next;
+        __u32* prev = nullptr;
+        while (bpf_map__get_next_key(m, prev, &next, sizeof(next)) == 0) {
+            in_kernel.insert(static_cast<int>(next));
+            key = next;
+            prev = &key;
+        }
     }
     for (int tgid : in_kernel)
         if (!records_.count(tgid)) records_[tgid].comm = read_comm(tgid).value_or("?");

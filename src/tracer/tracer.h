@@ -5,6 +5,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,7 @@ struct TracerConfig {
     bool trace_all = false;  // every process on the system (but iotrace)
     bool verbose = false;    // libbpf's messages on stderr
     bool floor_only = false; // programs return at once: the benchmark floor
+    int proc_slots = -1;     // proc_stats slots; -1: proc_slot_count(); 0: every process in the procs hash
 };
 
 class Tracer {
@@ -67,10 +69,16 @@ private:
     void harvest(int tgid, Record& r);
     void preload(int tgid);
     void attach_all();
+    void set_target_bit(int tgid, bool on);
+    static __u32 proc_slot_count(int ncpus);
+    std::optional<__u32> proc_slot(int tgid) const;
+    void free_proc_slot(int tgid);
+    void assign_counters(int tgid);
 
     iotrace_bpf* skel_ = nullptr;
     ring_buffer* ring_ = nullptr;
     int ncpus_ = 0;
+    __u32 nslots_ = 0;  // slots in proc_stats
     std::map<int, Record> records_;  // by tgid
     std::vector<std::string> warnings_;
 };

@@ -107,6 +107,12 @@ protected:
         results_ = new std::map<std::string, RunResult>(run_selected_tests([](const std::string& test) {
             if (test == "FollowedWithF")
                 return RunJob([](TracedRun& run) { return run_attached({"fork"}, {"-f"}, run); });
+            // No free per-process slot: both processes are counted in the
+            // procs hash; one slot: the parent in it, the child in the hash.
+            if (test == "CountedWithoutFreeSlots")
+                return RunJob([](TracedRun& run) { return run_attached({"fork"}, {"-f", "--proc-slots", "0"}, run); });
+            if (test == "CountedWithOneSlot")
+                return RunJob([](TracedRun& run) { return run_attached({"fork"}, {"-f", "--proc-slots", "1"}, run); });
             if (test == "LaunchedCommandIsAlwaysFollowed")
                 return RunJob([](TracedRun& run) { return run_launched({"fork"}, {}, run); });
             return RunJob([](TracedRun& run) { return run_attached({"fork"}, {}, run); });
@@ -117,6 +123,14 @@ protected:
         results_ = nullptr;
     }
     static std::map<std::string, RunResult>* results_;
+
+    // The parent and the child, each exactly as expected (the run of the
+    // current test).
+    static void expect_fork_family_of_this_test() {
+        const RunResult& r = result_of_current_test(*results_);
+        ASSERT_EQ(r.error, "");
+        expect_fork_family(r.run.report, r.run.target_pid);
+    }
 
     static void expect_fork_family(const json& report, int parent_pid) {
         expect_envelope(report);
@@ -146,17 +160,13 @@ protected:
 
 std::map<std::string, RunResult>* Fork::results_ = nullptr;
 
-TEST_F(Fork, FollowedWithF) {
-    const RunResult& r = result_of_current_test(*results_);
-    ASSERT_EQ(r.error, "");
-    expect_fork_family(r.run.report, r.run.target_pid);
-}
+TEST_F(Fork, FollowedWithF) { expect_fork_family_of_this_test(); }
 
-TEST_F(Fork, LaunchedCommandIsAlwaysFollowed) {
-    const RunResult& r = result_of_current_test(*results_);
-    ASSERT_EQ(r.error, "");
-    expect_fork_family(r.run.report, r.run.target_pid);
-}
+TEST_F(Fork, CountedWithoutFreeSlots) { expect_fork_family_of_this_test(); }
+
+TEST_F(Fork, CountedWithOneSlot) { expect_fork_family_of_this_test(); }
+
+TEST_F(Fork, LaunchedCommandIsAlwaysFollowed) { expect_fork_family_of_this_test(); }
 
 TEST_F(Fork, NotFollowedWithoutF) {
     const RunResult& r = result_of_current_test(*results_);
