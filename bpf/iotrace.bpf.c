@@ -501,13 +501,15 @@ static __always_inline void epoll_wait_enter(struct inflight *f, int epfd, __u64
 		count_lost(IOT_LOST_KERNEL_READ);
 		goto out;
 	}
+	/* typed loads down to the fd array (no helper call); the array's
+	 * element and what it points to need reads */
 	task = bpf_get_current_task_btf();
-	fdt = BPF_CORE_READ(task, files, fdt);
-	if (!fdt || epfd < 0 || (unsigned int)epfd >= BPF_CORE_READ(fdt, max_fds)) {
+	fdt = task->files->fdt;
+	if (!fdt || epfd < 0 || (unsigned int)epfd >= fdt->max_fds) {
 		f->bad_read = 1; /* EBADF ahead: nothing to add */
 		goto out;
 	}
-	fdarr = BPF_CORE_READ(fdt, fd);
+	fdarr = fdt->fd;
 	if (bpf_probe_read_kernel(&file, sizeof(file), &fdarr[epfd]) || !file) {
 		f->bad_read = 1;
 		goto out;
