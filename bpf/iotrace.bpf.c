@@ -273,6 +273,17 @@ static __always_inline void read_syscall_args(struct task_struct *task, __u64 a[
 	a[5] = 0;
 }
 
+/* A 32-bit process's syscalls have other numbers (and argument layouts):
+ * they are not traced. x86-64 marks them with TS_COMPAT in thread_info. */
+static __always_inline bool compat_syscall(struct task_struct *task)
+{
+#ifdef __TARGET_ARCH_x86
+	return task->thread_info.status & 0x0002; /* TS_COMPAT */
+#else
+	return false;
+#endif
+}
+
 /* The traced thread's in-flight slot for this call (the caller checked
  * traced()). It keeps the pid too, so the exit needs no helper for it. */
 static __always_inline struct inflight *enter(struct task_struct *task, __u64 id, __u32 sys)
@@ -670,6 +681,8 @@ int sys_enter(struct bpf_raw_tracepoint_args *ctx)
 	if (!traced(id >> 32))
 		return 0;
 	task = bpf_get_current_task_btf();
+	if (compat_syscall(task))
+		return 0;
 	sys -= 1;
 	f = enter(task, id, sys);
 	if (!f)
