@@ -135,6 +135,8 @@ struct iot_fd {
 	__u16 peer_port;
 	__u32 stale;           /* closed since classified: classify on next report */
 	__u64 closes;          /* close() calls on the fd number (a generation) */
+	__u32 oneshot;         /* registered EPOLLONESHOT (with or without EPOLLET), as last reported */
+	__u32 pad;
 };
 
 /* Per-thread figures: the value of `threads`, keyed by tid. */

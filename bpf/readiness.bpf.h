@@ -24,6 +24,7 @@
 
 #define REPORT_READABLE 1u
 #define REPORT_WRITABLE 2u
+#define REPORT_ONESHOT 4u /* not a report: the epoll registration has EPOLLONESHOT */
 
 /* select/poll waiters are threads, epoll waiters are epoll fds */
 #define WAITER_THREAD 0x80000000u
@@ -318,7 +319,8 @@ static __always_inline void waiter_add_pending(__u32 tgid, __u32 id, __s32 fd, s
 
 /*
  * A wait of waiter `id` (its call number seq) reported fd readable and/or
- * writable: how = REPORT(REPORT_READABLE|REPORT_WRITABLE, enum iot_trigger).
+ * writable: how = REPORT(REPORT_READABLE|REPORT_WRITABLE, enum iot_trigger),
+ * with REPORT_ONESHOT added for an EPOLLONESHOT registration.
  * Global (not static) so the verifier checks it once, not at every call site
  * inside the loops.
  */
@@ -346,6 +348,7 @@ __noinline int report_fd(__u32 tgid, __u32 id, __s32 fd, __u32 how, __u64 seq)
 		}
 	}
 	s->trigger = trigger;
+	s->oneshot = !!(what & REPORT_ONESHOT);
 	if (what & REPORT_READABLE) {
 		__sync_fetch_and_add(&s->reported, 1);
 		if (lt && ws->seq_r && ws->seq_r + 1 == seq && ws->drains_r == s->drains &&

@@ -89,10 +89,9 @@ bool is_epoll(const FdStats& f) { return f.trigger == "lt" || f.trigger == "et" 
 void count(const FdStats& f, TriggerCounts& c) {
     if (f.trigger == "et")
         ++c.et;
-    else if (f.trigger == "oneshot")
-        ++c.oneshot;
     else
-        ++c.lt;
+        ++c.level;
+    if (f.oneshot) ++c.oneshot;
     c.reports += f.reported;
 }
 

@@ -43,12 +43,12 @@ Figures figures_of(const ThreadStats& t, const ProcessStats& owner);
 // are set aside when connections were reported too, since servers often
 // watch those level-triggered whatever they do with their connections.
 struct TriggerCounts {
-    uint64_t lt = 0, et = 0, oneshot = 0;  // fds
-    uint64_t reports = 0;                  // their `reported`, summed
+    uint64_t level = 0, et = 0;  // fds: level = trigger lt or oneshot (EPOLLONESHOT alone is level-triggered)
+    uint64_t oneshot = 0;        // of those, EPOLLONESHOT ones, edge- or level-triggered (FdStats::oneshot)
+    uint64_t reports = 0;        // their `reported`, summed
     uint64_t set_aside_listeners = 0;
     uint64_t set_aside_control = 0;
-    uint64_t fds() const { return lt + et + oneshot; }
-    uint64_t level() const { return lt + oneshot; }  // EPOLLONESHOT alone is level-triggered
+    uint64_t fds() const { return level + et; }
 };
 
 TriggerCounts epoll_triggers(const ProcessStats& p);

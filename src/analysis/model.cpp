@@ -167,15 +167,15 @@ void trigger_verdict(Verdict& v, const TriggerCounts& t, const char* scope) {
         v.m.name = "epoll-et";
         v.say(head + pct(t.et, t.fds()) + " edge-triggered");
         v.cap(level(t.reports, t.et, t.fds()));
-    } else if (at_least_pct(t.level(), t.fds(), kTriggerPct)) {
+    } else if (at_least_pct(t.level, t.fds(), kTriggerPct)) {
         v.m.name = "epoll-lt";
-        v.say(head + pct(t.level(), t.fds()) + " level-triggered");
-        v.cap(level(t.reports, t.level(), t.fds()));
+        v.say(head + pct(t.level, t.fds()) + " level-triggered");
+        v.cap(level(t.reports, t.level, t.fds()));
     } else {
         v.m.name = "epoll-mixed";
-        v.say(head + pct(t.et, t.fds()) + " edge-triggered, " + pct(t.level(), t.fds()) + " level-triggered");
+        v.say(head + pct(t.et, t.fds()) + " edge-triggered, " + pct(t.level, t.fds()) + " level-triggered");
         // How evenly mixed: 50/50 is certain, 89/11 nearly one kind.
-        v.cap(level(t.reports, 2 * std::min(t.et, t.level()), t.fds()));
+        v.cap(level(t.reports, 2 * std::min(t.et, t.level), t.fds()));
     }
     std::string aside;
     if (t.set_aside_listeners > 0) aside = plural(t.set_aside_listeners, "listening socket", "listening sockets");

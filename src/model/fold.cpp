@@ -105,6 +105,7 @@ FdStats fd_from_raw(int fd, const iot_fd& raw) {
     f.fd = fd;
     f.kind = std::string(fd_kind_name(raw.kind));
     f.trigger = std::string(trigger_name(raw.trigger));
+    f.oneshot = raw.oneshot != 0;
     if (raw.kind == IOT_KIND_TCP || raw.kind == IOT_KIND_TCP6 || raw.kind == IOT_KIND_UDP) {
         // tcp is AF_INET: only the first 4 bytes are its address (the rest may
         // hold a previous tcp6 socket's bytes when the number was reused).

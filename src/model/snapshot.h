@@ -62,6 +62,7 @@ struct FdStats {
     uint64_t write_rereports = 0;
     uint64_t et_notifications = 0;
     uint64_t et_undrained = 0;
+    bool oneshot = false;  // registered EPOLLONESHOT, with or without EPOLLET (as last reported)
 };
 
 struct ThreadStats {

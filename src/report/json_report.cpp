@@ -51,6 +51,7 @@ ordered_json fd_json(const FdStats& f) {
         {"fd", f.fd},
         {"kind", f.kind},
         {"trigger", f.trigger},
+        {"oneshot", f.oneshot},
         {"local", f.local},
         {"peer", f.peer},
         {"reported", f.reported},

@@ -228,7 +228,7 @@ ReadinessExp oneshot() {
     //   w6: drained: no; MOD to EPOLLIN|EPOLLONESHOT|EPOLLET; w7 ET; w8
     //   judges it: undrained; disarmed -> 0.
     //   40: reported 6, reads 2, bytes 10, drains 1, U 1, P 1, ET 1,
-    //   undrained 1; trigger: et (w7, the last report)
+    //   undrained 1; trigger: et, oneshot (w7, the last report)
     e.sys["epoll_ctl"] = {.calls = 6};  // ADD + 5 MOD
     e.sys["epoll_wait"] = {.calls = 8};
     e.sys["read"] = {.calls = 2};
@@ -236,8 +236,8 @@ ReadinessExp oneshot() {
     e.recv = {.calls = 2, .bytes = 10, .short_ = 1};
     e.readiness = {.unread = 1, .partial = 1, .et_notifications = 1, .et_undrained = 1};
     e.fds = {
-        {.fd = 40, .kind = "unix", .trigger = "et", .reported = 6, .reads = 2, .bytes = 10, .drains = 1,
-         .lt_unread = 1, .lt_partial = 1, .et_notifications = 1, .et_undrained = 1},
+        {.fd = 40, .kind = "unix", .trigger = "et", .oneshot = true, .reported = 6, .reads = 2, .bytes = 10,
+         .drains = 1, .lt_unread = 1, .lt_partial = 1, .et_notifications = 1, .et_undrained = 1},
     };
     e.threads = {{.tid = kPid, .waits = 8, .wakeups = 0, .recv = 2}};
     return e;
@@ -248,31 +248,35 @@ ReadinessExp preattach() {
     ReadinessExp e;
     // Registered before attach (known from fdinfo only):
     //   ep1 50: 40 IN data C(40); 42 IN|ET data C(42); 44 OUT data 0x1234
-    //   ep2 51: 40 IN data 42; 46 IN|ONESHOT data 40
-    // (C(fd) = 0xdeadbeef00000000|fd); 40, 42, 46 hold 10 bytes each.
+    //   ep2 51: 40 IN data 42; 46 IN|ONESHOT data 40; 48 IN|ONESHOT|ET data 48
+    // (C(fd) = 0xdeadbeef00000000|fd); 40, 42, 46, 48 hold 10 bytes each.
+    // The events word is loaded as fdinfo shows it, mode bits included, so
+    // the trigger and the oneshot flag come out as for a live registration.
     //   w1 (ep1 #1) -> 40r first, 42 ET, 44w first
     //   w2 (ep1 #2): judges 42: undrained; -> 40r U, 44w W
     //   w3 (ep2 #1) -> data 42 = fd 40: first for ep2: no; data 40 = fd 46:
-    //   first, trigger oneshot
-    //   w4 (ep2 #2) -> fd 40 U (46 disarmed)
+    //   first, trigger oneshot; data 48: ET, trigger et, oneshot
+    //   w4 (ep2 #2): judges 48: undrained; -> fd 40 U (46, 48 disarmed)
     //   read 40 64 -> 10, read 42 64 -> 10 (both short: drains)
     //   w5 (ep1 #3) -> 44w W
     //   40: reported 4, reads 1, bytes 10, drains 1, U 2
     //   42: reported 1, reads 1, bytes 10, drains 1, ET 1, undrained 1
-    //   44: reported 3, W 2; 46: reported 1
+    //   44: reported 3, W 2; 46: reported 1; 48: reported 1, ET 1, undrained 1
     // The epoll_ctl calls ran before attach: not counted.
     e.sys["epoll_wait"] = {.calls = 5};
     e.sys["read"] = {.calls = 2};
-    e.waits = {.calls = 5, .empty = 0, .ready = 3 + 2 + 2 + 1 + 1, .wakeups = 0};
+    e.waits = {.calls = 5, .empty = 0, .ready = 3 + 2 + 3 + 1 + 1, .wakeups = 0};
     e.recv = {.calls = 2, .bytes = 20, .short_ = 2};
-    e.readiness = {.unread = 2, .write_unwritten = 2, .et_notifications = 1, .et_undrained = 1};
+    e.readiness = {.unread = 2, .write_unwritten = 2, .et_notifications = 2, .et_undrained = 2};
     e.fds = {
         {.fd = 40, .kind = "unix", .trigger = "lt", .reported = 4, .reads = 1, .bytes = 10, .drains = 1,
          .lt_unread = 2},
         {.fd = 42, .kind = "unix", .trigger = "et", .reported = 1, .reads = 1, .bytes = 10, .drains = 1,
          .et_notifications = 1, .et_undrained = 1},
         {.fd = 44, .kind = "unix", .trigger = "lt", .reported = 3, .write_rereports = 2},
-        {.fd = 46, .kind = "unix", .trigger = "oneshot", .reported = 1},
+        {.fd = 46, .kind = "unix", .trigger = "oneshot", .oneshot = true, .reported = 1},
+        {.fd = 48, .kind = "unix", .trigger = "et", .oneshot = true, .reported = 1, .et_notifications = 1,
+         .et_undrained = 1},
     };
     e.threads = {{.tid = kPid, .waits = 5, .wakeups = 0, .recv = 2}};
     return e;

@@ -16,6 +16,7 @@ namespace itest {
 struct FdExp {
     int fd = -1;
     std::string kind = "", trigger = "", local = "", peer = "";
+    bool oneshot = false;
     uint64_t reported = 0, reads = 0, bytes = 0, eagain = 0, drains = 0, writes = 0;
     uint64_t lt_unread = 0, lt_partial = 0, write_rereports = 0, et_notifications = 0, et_undrained = 0;
 };

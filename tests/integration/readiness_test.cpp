@@ -13,6 +13,7 @@
 #include <sstream>
 #include <string>
 #include <tuple>
+#include <vector>
 
 #include "harness.h"
 #include "readiness_expected.h"
@@ -95,10 +96,37 @@ std::string str(const json& j, const std::string& key, const std::string& where)
     return j[key].get<std::string>();
 }
 
+bool boolean(const json& j, const std::string& key, const std::string& where) {
+    if (!j.is_object() || !j.contains(key) || !j[key].is_boolean()) {
+        ADD_FAILURE() << where << "." << key << " missing or not a boolean";
+        return false;
+    }
+    return j[key].get<bool>();
+}
+
+// The keys of an object, sorted (the harness's json keeps no key order;
+// the order is checked by the unit tests of the renderer).
+std::vector<std::string> keys_of(const json& j) {
+    std::vector<std::string> out;
+    for (auto it = j.begin(); it != j.end(); ++it) out.push_back(it.key());
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+std::vector<std::string> sorted(std::vector<std::string> v) {
+    std::sort(v.begin(), v.end());
+    return v;
+}
+
 void expect_fd(const json& got, const FdExp& e, const Vars& vars) {
     const std::string w = "fds[fd " + std::to_string(e.fd) + "]";
+    EXPECT_EQ(keys_of(got), sorted({"fd", "kind", "trigger", "oneshot", "local", "peer", "reported", "reads",
+                                    "bytes", "eagain", "drains", "writes", "lt_rereports", "lt_rereports_unread",
+                                    "lt_rereports_partial", "write_rereports", "et_notifications", "et_undrained"}))
+        << w << " keys";
     EXPECT_EQ(str(got, "kind", w), e.kind) << w << ".kind";
     EXPECT_EQ(str(got, "trigger", w), e.trigger) << w << ".trigger";
+    EXPECT_EQ(boolean(got, "oneshot", w), e.oneshot) << w << ".oneshot";
     EXPECT_EQ(str(got, "local", w), subst(e.local, vars)) << w << ".local";
     EXPECT_EQ(str(got, "peer", w), subst(e.peer, vars)) << w << ".peer";
     EXPECT_EQ(num(got, "reported", w), e.reported) << w << ".reported";

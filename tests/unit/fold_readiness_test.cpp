@@ -114,6 +114,20 @@ TEST(FdFromRaw, CopiesEveryCounterAndSumsLtRereports) {
     EXPECT_EQ(f.write_rereports, 19u);
     EXPECT_EQ(f.et_notifications, 20u);
     EXPECT_EQ(f.et_undrained, 21u);
+    EXPECT_FALSE(f.oneshot);
+}
+
+// EPOLLET|EPOLLONESHOT: trigger et, and the oneshot flag beside it.
+TEST(FdFromRaw, OneshotFlagBesideTheTrigger) {
+    iot_fd raw{};
+    raw.trigger = IOT_TRIG_ET;
+    raw.oneshot = 1;
+    FdStats f = fd_from_raw(9, raw);
+    EXPECT_EQ(f.trigger, "et");
+    EXPECT_TRUE(f.oneshot);
+    raw.trigger = IOT_TRIG_ONESHOT;
+    EXPECT_EQ(fd_from_raw(9, raw).trigger, "oneshot");
+    EXPECT_TRUE(fd_from_raw(9, raw).oneshot);
 }
 
 TEST(FdFromRaw, EveryKindName) {

@@ -18,11 +18,13 @@ std::vector<std::string> keys(const ordered_json& obj) {
     return out;
 }
 
-FdStats fd(int n, const char* kind, const char* trigger, const char* local, const char* peer, uint64_t base) {
+FdStats fd(int n, const char* kind, const char* trigger, const char* local, const char* peer, uint64_t base,
+           bool oneshot = false) {
     FdStats f;
     f.fd = n;
     f.kind = kind;
     f.trigger = trigger;
+    f.oneshot = oneshot;
     f.local = local;
     f.peer = peer;
     // distinct values per field, so a swapped pair shows
@@ -57,8 +59,8 @@ Snapshot sample() {
     p.syscalls[IOT_EPOLL_WAIT].calls = 50;
     p.waits = {50, 5, 60, 200, 60, 9'000'000, 40, 120'000, 11};
     p.readiness = {27, 20, 7, 4, 33, 2};
-    p.fds = {fd(3, "tcp", "lt", "0.0.0.0:8080", "", 100), fd(9, "tcp6", "et", "[::1]:8080", "[::1]:40000", 200),
-             fd(12, "eventfd", "oneshot", "", "", 300)};
+    p.fds = {fd(3, "tcp", "lt", "0.0.0.0:8080", "", 100), fd(9, "tcp6", "et", "[::1]:8080", "[::1]:40000", 200, true),
+             fd(12, "eventfd", "oneshot", "", "", 300, true)};
     p.threads = {{300, "srv", 30, 25, 70, 1, 2, 27, 3, 4, 5, 6, 7, 8},
                  {301, "srv-worker", 20, 15, 0, 0, 20, 0, 0, 0, 0, 0, 0, 9}};
     snap.processes.push_back(p);
@@ -107,20 +109,20 @@ TEST(JsonReadiness, FdsInSnapshotOrderWithEveryKey) {
     ASSERT_TRUE(fds.is_array());
     ASSERT_EQ(fds.size(), 3u);
     EXPECT_EQ(keys(fds[0]),
-              (std::vector<std::string>{"fd", "kind", "trigger", "local", "peer", "reported", "reads", "bytes",
+              (std::vector<std::string>{"fd", "kind", "trigger", "oneshot", "local", "peer", "reported", "reads", "bytes",
                                         "eagain", "drains", "writes", "lt_rereports", "lt_rereports_unread",
                                         "lt_rereports_partial", "write_rereports", "et_notifications",
                                         "et_undrained"}));
-    EXPECT_EQ(fds[0], ordered_json::parse(R"({"fd":3,"kind":"tcp","trigger":"lt","local":"0.0.0.0:8080",
+    EXPECT_EQ(fds[0], ordered_json::parse(R"({"fd":3,"kind":"tcp","trigger":"lt","oneshot":false,"local":"0.0.0.0:8080",
         "peer":"","reported":101,"reads":102,"bytes":103,"eagain":104,"drains":105,"writes":106,
         "lt_rereports":215,"lt_rereports_unread":107,"lt_rereports_partial":108,"write_rereports":109,
         "et_notifications":110,"et_undrained":111})"));
-    EXPECT_EQ(fds[1], ordered_json::parse(R"({"fd":9,"kind":"tcp6","trigger":"et","local":"[::1]:8080",
+    EXPECT_EQ(fds[1], ordered_json::parse(R"({"fd":9,"kind":"tcp6","trigger":"et","oneshot":true,"local":"[::1]:8080",
         "peer":"[::1]:40000","reported":201,"reads":202,"bytes":203,"eagain":204,"drains":205,"writes":206,
         "lt_rereports":415,"lt_rereports_unread":207,"lt_rereports_partial":208,"write_rereports":209,
         "et_notifications":210,"et_undrained":211})"));
     // Non-sockets: local and peer are present, as empty strings.
-    EXPECT_EQ(fds[2], ordered_json::parse(R"({"fd":12,"kind":"eventfd","trigger":"oneshot","local":"",
+    EXPECT_EQ(fds[2], ordered_json::parse(R"({"fd":12,"kind":"eventfd","trigger":"oneshot","oneshot":true,"local":"",
         "peer":"","reported":301,"reads":302,"bytes":303,"eagain":304,"drains":305,"writes":306,
         "lt_rereports":615,"lt_rereports_unread":307,"lt_rereports_partial":308,"write_rereports":309,
         "et_notifications":310,"et_undrained":311})"));
@@ -179,6 +181,7 @@ TEST(JsonReadiness, RenderedTail) {
         "          \"fd\": 4,\n"
         "          \"kind\": \"pipe\",\n"
         "          \"trigger\": \"poll\",\n"
+        "          \"oneshot\": false,\n"
         "          \"local\": \"\",\n"
         "          \"peer\": \"\",\n"
         "          \"reported\": 1,\n"

@@ -590,6 +590,7 @@ static void setup_preattach(void)
 	pair(SOCK_STREAM, 42, 43, 1);
 	pair(SOCK_STREAM, 44, 45, 1);
 	pair(SOCK_STREAM, 46, 47, 1);
+	pair(SOCK_STREAM, 48, 49, 1);
 	place(epoll_create1(0), 50);
 	place(epoll_create1(0), 51);
 	/* epoll_ctl before attach: iotrace must learn these from fdinfo */
@@ -597,19 +598,23 @@ static void setup_preattach(void)
 	    ctl(50, EPOLL_CTL_ADD, 42, EPOLLIN | EPOLLET, COOKIE(42)) != 0 ||
 	    ctl(50, EPOLL_CTL_ADD, 44, EPOLLOUT, 0x1234) != 0 ||
 	    ctl(51, EPOLL_CTL_ADD, 40, EPOLLIN, 42) != 0 || /* data 42, fd 40 */
-	    ctl(51, EPOLL_CTL_ADD, 46, EPOLLIN | EPOLLONESHOT, 40) != 0) /* data 40, fd 46 */
+	    ctl(51, EPOLL_CTL_ADD, 46, EPOLLIN | EPOLLONESHOT, 40) != 0 || /* data 40, fd 46 */
+	    ctl(51, EPOLL_CTL_ADD, 48, EPOLLIN | EPOLLONESHOT | EPOLLET, 48) != 0)
 		die("epoll_ctl");
 	preload(41, 10);
 	preload(43, 10);
 	preload(47, 10);
+	preload(49, 10);
 }
 
 static void run_preattach(void)
 {
 	EW("w1", 50, IN(COOKIE(40)), IN(COOKIE(42)), OUT(0x1234)); /* ep1 #1: 40 first; 42 ET; 44 w first */
 	EW("w2", 50, IN(COOKIE(40)), OUT(0x1234));  /* ep1 #2: judges 42: undrained; 40 U; 44 W */
-	EW("w3", 51, IN(42), IN(40));               /* ep2 #1: fd 40 (first for ep2: no), fd 46 first */
-	EW("w4", 51, IN(42));                       /* ep2 #2: fd 40 U (46 disarmed) */
+	EW("w3", 51, IN(42), IN(40), IN(48));       /* ep2 #1: fd 40 (first for ep2: no), fd 46 first,
+						       fd 48 ET (oneshot) */
+	EW("w4", 51, IN(42));                       /* ep2 #2: judges 48: undrained; fd 40 U (46, 48
+						       disarmed) */
 	check("read40", rd(40, 64), 10);            /* short: drain */
 	check("read42", rd(42, 64), 10);            /* short: drain */
 	EW("w5", 50, OUT(0x1234));                  /* ep1 #3: 44 W */
