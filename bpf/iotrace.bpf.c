@@ -774,6 +774,7 @@ static __always_inline void wait_common(struct iot_proc *p, struct inflight *f, 
 		count_lost(IOT_LOST_OFFCPU_SLOT);
 	if (t) {
 		t->waits++;
+		t->ready += ret > 0 ? ret : 0;
 		t->wakeups += woke;
 		t->zero_timeout += f->zero_timeout;
 		if (f->sys <= IOT_PSELECT6)

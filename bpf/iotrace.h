@@ -157,6 +157,7 @@ struct iot_thread {
 	__u64 accepts;
 	__u64 accept_blocked;
 	__u64 uring_enters;  /* io_uring_enter calls */
+	__u64 ready;         /* sum of its waits' positive returns (as iot_proc.wait_ready) */
 };
 
 /* An epoll registration, as epoll_ctl made it or /proc/PID/fdinfo shows it.

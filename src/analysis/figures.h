@@ -1,7 +1,7 @@
 // The counts the diagnosis reads, gathered the same way from a process and
 // from one of its threads, so one set of rules names both. A thread lacks
-// some figures (sends, per-call emptiness, EAGAIN accepts): they are 0 or
-// estimated, as docs/diagnosis.md says.
+// some figures (sends, per-call emptiness, EAGAIN accepts): they are 0, as
+// docs/diagnosis.md says.
 #pragma once
 
 #include <cstdint>
@@ -19,7 +19,7 @@ struct Figures {
     uint64_t wakeups = 0;       // waits that slept
     uint64_t zero_timeout = 0;  // waits asked not to block
     uint64_t empty = 0;         // waits that returned 0 (process only)
-    uint64_t ready = 0;         // ready events (a thread: an estimate, see figures_of)
+    uint64_t ready = 0;         // ready events: the waits' positive returns
     uint64_t recv = 0, recv_eagain = 0, recv_blocked = 0;
     uint64_t accepts = 0, accept_eagain = 0, accept_blocked = 0;  // accept_eagain: process only
     uint64_t sends = 0, send_eagain = 0;                          // process only
@@ -36,7 +36,7 @@ struct Figures {
 };
 
 Figures figures_of(const ProcessStats& p);
-Figures figures_of(const ThreadStats& t, const ProcessStats& owner);
+Figures figures_of(const ThreadStats& t);
 
 // The epoll fds the trigger rule counts: those epoll reported (trigger lt,
 // et or oneshot). Listening sockets and eventfd/timerfd/signalfd/epoll fds

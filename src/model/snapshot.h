@@ -80,6 +80,7 @@ struct ThreadStats {
     uint64_t accepts = 0;
     uint64_t accept_blocked = 0;
     uint64_t uring_enters = 0;
+    uint64_t ready = 0;     // sum of its waits' positive returns (its part of waits.ready)
     Diagnosis diagnosis{};  // filled by diagnose() (src/analysis/diagnose.h)
 };
 

@@ -77,6 +77,7 @@ ordered_json thread_json(const ThreadStats& t) {
         {"findings", findings_json(t.diagnosis.findings)},
         {"waits", t.waits},
         {"wakeups", t.wakeups},
+        {"ready", t.ready},
         {"recv", t.recv},
         {"select_waits", t.select_waits},
         {"poll_waits", t.poll_waits},

@@ -22,8 +22,9 @@
 //   ET           an epoll event for an EPOLLET registration; undrained if
 //                its waiter enters its next wait before a drain of the fd.
 //   wakeups      wait calls that blocked and were woken.
-// The thread entries count wait calls, wakeups and receive calls (recv
-// family; accept is not a receive).
+// The thread entries count wait calls, wakeups, ready events (the positive
+// returns of the thread's waits) and receive calls (recv family; accept is
+// not a receive).
 #include "readiness_expected.h"
 
 #include <stdexcept>
@@ -78,7 +79,7 @@ ReadinessExp epoll_lt() {
         {.fd = 51, .kind = "tcp", .trigger = "lt", .local = "127.0.0.1:{listen_port}", .peer = "",
          .reported = 4, .reads = 3, .eagain = 1, .drains = 1, .lt_unread = 1, .lt_partial = 1},
     };
-    e.threads = {{.tid = kPid, .waits = 19, .wakeups = 0, .recv = 10}};
+    e.threads = {{.tid = kPid, .waits = 19, .wakeups = 0, .recv = 10, .ready = 18}};
     return e;
 }
 
@@ -115,7 +116,7 @@ ReadinessExp select_lt() {
          .lt_unread = 4, .lt_partial = 1, .write_rereports = 1},
         {.fd = 43, .kind = "unix", .trigger = "select", .reported = 4, .writes = 1, .write_rereports = 2},
     };
-    e.threads = {{.tid = kPid, .waits = 16, .wakeups = 0, .recv = 3}};
+    e.threads = {{.tid = kPid, .waits = 16, .wakeups = 0, .recv = 3, .ready = 16}};
     return e;
 }
 
@@ -156,7 +157,7 @@ ReadinessExp poll_lt() {
          .lt_unread = 2, .lt_partial = 1},
         {.fd = 45, .kind = "pipe", .trigger = "poll", .reported = 6, .writes = 1, .write_rereports = 4},
     };
-    e.threads = {{.tid = kPid, .waits = 6, .wakeups = 0, .recv = 5}};
+    e.threads = {{.tid = kPid, .waits = 6, .wakeups = 0, .recv = 5, .ready = 4 + 4 + 4 + 3 + 4 + 4}};
     return e;
 }
 
@@ -181,7 +182,7 @@ ReadinessExp epoll_out() {
         {.fd = 40, .kind = "unix", .trigger = "lt", .reported = 11, .reads = 1, .bytes = 2, .writes = 2,
          .lt_unread = 1, .lt_partial = 1, .write_rereports = 5},
     };
-    e.threads = {{.tid = kPid, .waits = 8, .wakeups = 0, .recv = 1}};
+    e.threads = {{.tid = kPid, .waits = 8, .wakeups = 0, .recv = 1, .ready = 8}};
     return e;
 }
 
@@ -215,7 +216,7 @@ ReadinessExp epoll_et() {
         {.fd = 42, .kind = "unix", .trigger = "et", .reported = 2, .reads = 2, .bytes = 10, .drains = 1,
          .et_notifications = 2, .et_undrained = 1},
     };
-    e.threads = {{.tid = kPid, .waits = 12, .wakeups = 0, .recv = 7}};
+    e.threads = {{.tid = kPid, .waits = 12, .wakeups = 0, .recv = 7, .ready = 7}};
     return e;
 }
 
@@ -239,7 +240,7 @@ ReadinessExp oneshot() {
         {.fd = 40, .kind = "unix", .trigger = "et", .oneshot = true, .reported = 6, .reads = 2, .bytes = 10,
          .drains = 1, .lt_unread = 1, .lt_partial = 1, .et_notifications = 1, .et_undrained = 1},
     };
-    e.threads = {{.tid = kPid, .waits = 8, .wakeups = 0, .recv = 2}};
+    e.threads = {{.tid = kPid, .waits = 8, .wakeups = 0, .recv = 2, .ready = 6}};
     return e;
 }
 
@@ -278,7 +279,7 @@ ReadinessExp preattach() {
         {.fd = 48, .kind = "unix", .trigger = "et", .oneshot = true, .reported = 1, .et_notifications = 1,
          .et_undrained = 1},
     };
-    e.threads = {{.tid = kPid, .waits = 5, .wakeups = 0, .recv = 2}};
+    e.threads = {{.tid = kPid, .waits = 5, .wakeups = 0, .recv = 2, .ready = 3 + 2 + 3 + 1 + 1}};
     return e;
 }
 
@@ -314,7 +315,7 @@ ReadinessExp cookies() {
         {.fd = 42, .kind = "unix", .trigger = "lt", .reported = 5, .lt_unread = 3, .et_notifications = 1,
          .et_undrained = 1},
     };
-    e.threads = {{.tid = kPid, .waits = 8, .wakeups = 0, .recv = 1}};
+    e.threads = {{.tid = kPid, .waits = 8, .wakeups = 0, .recv = 1, .ready = 2 + 2 + 2 + 1 + 1 + 0 + 2 + 1}};
     return e;
 }
 
@@ -341,10 +342,10 @@ ReadinessExp threads() {
          .drains = 2, .lt_unread = 3, .lt_partial = 2},
     };
     e.threads = {
-        {.tid = "{tid0}", .waits = 1, .wakeups = 0, .recv = 0},
-        {.tid = "{tid1}", .waits = 2, .wakeups = 0, .recv = 1},
-        {.tid = "{tid2}", .waits = 3, .wakeups = 0, .recv = 1},
-        {.tid = "{tid3}", .waits = 2, .wakeups = 0, .recv = 2},
+        {.tid = "{tid0}", .waits = 1, .wakeups = 0, .recv = 0, .ready = 1},  // w1
+        {.tid = "{tid1}", .waits = 2, .wakeups = 0, .recv = 1, .ready = 1},  // w2, w6 (empty)
+        {.tid = "{tid2}", .waits = 3, .wakeups = 0, .recv = 1, .ready = 3},  // w3, w4, w7
+        {.tid = "{tid3}", .waits = 2, .wakeups = 0, .recv = 2, .ready = 2},  // w5, w8
     };
     return e;
 }
@@ -373,7 +374,7 @@ ReadinessExp many() {
         e.fds.push_back({.fd = fd, .kind = "eventfd", .trigger = "poll", .reported = 4, .lt_unread = 3});
     e.fds.push_back(
         {.fd = 127, .kind = "pipe", .trigger = "select", .reported = 2, .reads = 1, .bytes = 1, .lt_unread = 1});
-    e.threads = {{.tid = kPid, .waits = 4, .wakeups = 0, .recv = 1}};
+    e.threads = {{.tid = kPid, .waits = 4, .wakeups = 0, .recv = 1, .ready = 6 + 6 + 5 + 5}};
     return e;
 }
 
@@ -405,7 +406,7 @@ ReadinessExp reuse() {
         {.fd = 44, .kind = "udp", .trigger = "lt", .local = "127.0.0.1:{udp_port}", .peer = "", .reported = 4,
          .lt_unread = 2},
     };
-    e.threads = {{.tid = kPid, .waits = 8, .wakeups = 0, .recv = 1}};
+    e.threads = {{.tid = kPid, .waits = 8, .wakeups = 0, .recv = 1, .ready = 8}};
     return e;
 }
 
@@ -427,7 +428,7 @@ ReadinessExp sleep_scenario() {
     e.waits = {.calls = 6, .empty = 3, .ready = 3, .wakeups = 4};
     e.readiness = {.unread = 2};
     e.fds = {{.fd = 40, .kind = "unix", .trigger = "lt", .reported = 3, .lt_unread = 2}};
-    e.threads = {{.tid = kPid, .waits = 6, .wakeups = 4, .recv = 0}};
+    e.threads = {{.tid = kPid, .waits = 6, .wakeups = 4, .recv = 0, .ready = 3}};
     return e;
 }
 
@@ -441,7 +442,47 @@ ReadinessExp preempt() {
     // was preempted, and that preemption inside the waits is off CPU.)
     e.sys["select"] = {.calls = 2000};
     e.waits = {.calls = 2000, .empty = 2000, .ready = 0, .wakeups = 0};
-    e.threads = {{.tid = kPid, .waits = 2000, .wakeups = 0, .recv = 0}};
+    e.threads = {{.tid = kPid, .waits = 2000, .wakeups = 0, .recv = 0, .ready = 0}};
+    return e;
+}
+
+// ---- thread_ready -------------------------------------------------------------
+ReadinessExp thread_ready() {
+    ReadinessExp e;
+    // 40, 42, 44 hold 10 bytes each; 40, 42, 44 on epoll 50 (LT).
+    // Main thread (waiter main):
+    //   s1 select r={40,42,44} -> 3: firsts
+    //   p1 poll {40,42} -> 2: U 40, U 42 (s1 reported both, nothing read)
+    // Worker thread (epoll 50, a waiter of its own):
+    //   w1 -> 40, 42, 44: firsts for epoll 50
+    //   read 44 64 -> 10 (short: drain)
+    //   w2 -> 40, 42: U 40, U 42 (44 drained, empty)
+    //   read 40 64 -> 10 (short: drain)
+    //   w3 -> 42: U
+    //   40: reported 4, reads 1, bytes 10, drains 1, U 2; trigger lt (w2)
+    //   42: reported 5, U 3; trigger lt (w3)
+    //   44: reported 2, reads 1, bytes 10, drains 1
+    // Threads: main 2 waits, 3 + 2 = 5 ready; worker 3 waits, 3 + 2 + 1 = 6
+    // ready. (The share-of-waits estimate this replaces gave main 11 x 2/5 =
+    // 4 and the worker 6.)
+    e.sys["select"] = {.calls = 1};
+    e.sys["poll"] = {.calls = 1};
+    e.sys["epoll_ctl"] = {.calls = 3};
+    e.sys["epoll_wait"] = {.calls = 3};
+    e.sys["read"] = {.calls = 2};
+    e.waits = {.calls = 5, .empty = 0, .ready = 3 + 2 + 3 + 2 + 1, .wakeups = 0};
+    e.recv = {.calls = 2, .bytes = 20, .short_ = 2};
+    e.readiness = {.unread = 2 + 3};
+    e.fds = {
+        {.fd = 40, .kind = "unix", .trigger = "lt", .reported = 4, .reads = 1, .bytes = 10, .drains = 1,
+         .lt_unread = 2},
+        {.fd = 42, .kind = "unix", .trigger = "lt", .reported = 5, .lt_unread = 3},
+        {.fd = 44, .kind = "unix", .trigger = "lt", .reported = 2, .reads = 1, .bytes = 10, .drains = 1},
+    };
+    e.threads = {
+        {.tid = kPid, .waits = 2, .wakeups = 0, .recv = 0, .ready = 5},
+        {.tid = "{worker_tid}", .waits = 3, .wakeups = 0, .recv = 2, .ready = 6},
+    };
     return e;
 }
 
@@ -469,7 +510,7 @@ ReadinessExp counters() {
         {.fd = 42, .kind = "timerfd", .trigger = "poll", .reported = 1, .reads = 2, .bytes = 8, .eagain = 1,
          .drains = 1},
     };
-    e.threads = {{.tid = kPid, .waits = 3, .wakeups = 0, .recv = 6}};
+    e.threads = {{.tid = kPid, .waits = 3, .wakeups = 0, .recv = 6, .ready = 3 + 1 + 1}};
     return e;
 }
 
@@ -507,7 +548,7 @@ ReadinessExp kinds() {
         fd(61, "file"),
         fd(62, "other"),
     };
-    e.threads = {{.tid = kPid, .waits = 1, .wakeups = 0, .recv = 0}};
+    e.threads = {{.tid = kPid, .waits = 1, .wakeups = 0, .recv = 0, .ready = 16}};
     return e;
 }
 
@@ -518,7 +559,7 @@ const std::vector<ReadinessScenario>& readiness_scenarios() {
         {"epoll_lt", true}, {"select_lt", true}, {"poll_lt", true}, {"epoll_out", true},
         {"epoll_et", true}, {"oneshot", true},   {"preattach", false}, {"cookies", true},
         {"threads", true},  {"many", true},      {"reuse", true},      {"sleep", true},
-        {"counters", true}, {"preempt", true},   {"kinds", false},
+        {"counters", true}, {"preempt", true},   {"kinds", false},     {"thread_ready", true},
     };
     return v;
 }
@@ -539,6 +580,7 @@ ReadinessExp readiness_expected(const std::string& name) {
     if (name == "counters") return counters();
     if (name == "preempt") return preempt();
     if (name == "kinds") return kinds();
+    if (name == "thread_ready") return thread_ready();
     throw std::invalid_argument("no readiness expectations for scenario " + name);
 }
 

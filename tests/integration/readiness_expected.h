@@ -25,6 +25,7 @@ struct FdExp {
 struct ThreadExp {
     std::string tid = "";
     uint64_t waits = 0, wakeups = 0, recv = 0;
+    uint64_t ready = 0;  // the positive returns of its waits
 };
 
 struct ReadinessExp {

@@ -219,8 +219,13 @@ void expect_readiness(const json& p, const ReadinessExp& e, const Vars& vars) {
                                [&](const json& j) { return j.value("tid", -1L) == tid; });
         if (it == threads.end()) continue;
         const std::string where = "threads[" + t.tid + "=" + std::to_string(tid) + "]";
+        EXPECT_EQ(keys_of(*it), sorted({"tid", "comm", "model", "findings", "waits", "wakeups", "ready", "recv",
+                                        "select_waits", "poll_waits", "epoll_waits", "zero_timeout", "recv_eagain",
+                                        "recv_blocked", "accepts", "accept_blocked", "uring_enters"}))
+            << where << " keys";
         EXPECT_EQ(str(*it, "comm", where), kWorkload) << where << ".comm";
         EXPECT_EQ(num(*it, "waits", where), t.waits) << where << ".waits";
+        EXPECT_EQ(num(*it, "ready", where), t.ready) << where << ".ready";
         EXPECT_EQ(num(*it, "wakeups", where), t.wakeups) << where << ".wakeups";
         EXPECT_EQ(num(*it, "recv", where), t.recv) << where << ".recv";
     }

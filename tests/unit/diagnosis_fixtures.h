@@ -119,7 +119,4 @@ inline ThreadStats thread(int tid, const char* comm) {
     return t;
 }
 
-// The ready events a thread is credited with (an estimate: figures_of).
-inline uint64_t figures_ready(const ThreadStats& t, const ProcessStats& owner) { return figures_of(t, owner).ready; }
-
 }  // namespace iotrace::testing

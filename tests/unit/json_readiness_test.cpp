@@ -61,8 +61,8 @@ Snapshot sample() {
     p.readiness = {27, 20, 7, 4, 33, 2};
     p.fds = {fd(3, "tcp", "lt", "0.0.0.0:8080", "", 100), fd(9, "tcp6", "et", "[::1]:8080", "[::1]:40000", 200, true),
              fd(12, "eventfd", "oneshot", "", "", 300, true)};
-    p.threads = {{300, "srv", 30, 25, 70, 1, 2, 27, 3, 4, 5, 6, 7, 8},
-                 {301, "srv-worker", 20, 15, 0, 0, 20, 0, 0, 0, 0, 0, 0, 9}};
+    p.threads = {{300, "srv", 30, 25, 70, 1, 2, 27, 3, 4, 5, 6, 7, 8, 41},
+                 {301, "srv-worker", 20, 15, 0, 0, 20, 0, 0, 0, 0, 0, 0, 9, 19}};
     snap.processes.push_back(p);
 
     ProcessStats idle;
@@ -131,17 +131,17 @@ TEST(JsonReadiness, FdsInSnapshotOrderWithEveryKey) {
 TEST(JsonReadiness, ThreadsInSnapshotOrder) {
     ordered_json th = to_json(sample())["processes"][0]["threads"];
     ASSERT_EQ(th.size(), 2u);
-    EXPECT_EQ(keys(th[0]), (std::vector<std::string>{"tid", "comm", "model", "findings", "waits", "wakeups", "recv",
-                                                     "select_waits",
-                                                     "poll_waits", "epoll_waits", "zero_timeout", "recv_eagain",
-                                                     "recv_blocked", "accepts", "accept_blocked", "uring_enters"}));
+    EXPECT_EQ(keys(th[0]), (std::vector<std::string>{"tid", "comm", "model", "findings", "waits", "wakeups", "ready",
+                                                     "recv", "select_waits", "poll_waits", "epoll_waits",
+                                                     "zero_timeout", "recv_eagain", "recv_blocked", "accepts",
+                                                     "accept_blocked", "uring_enters"}));
     // No diagnosis was made (diagnose() not called): the keys are there, empty.
     EXPECT_EQ(th, ordered_json::parse(R"([{"tid":300,"comm":"srv",
-        "model":{"name":"","modifier":"","confidence":"","evidence":[]},"findings":[],"waits":30,"wakeups":25,"recv":70,
+        "model":{"name":"","modifier":"","confidence":"","evidence":[]},"findings":[],"waits":30,"wakeups":25,"ready":41,"recv":70,
         "select_waits":1,"poll_waits":2,"epoll_waits":27,"zero_timeout":3,"recv_eagain":4,"recv_blocked":5,
         "accepts":6,"accept_blocked":7,"uring_enters":8},
         {"tid":301,"comm":"srv-worker",
-        "model":{"name":"","modifier":"","confidence":"","evidence":[]},"findings":[],"waits":20,"wakeups":15,"recv":0,"select_waits":0,"poll_waits":20,
+        "model":{"name":"","modifier":"","confidence":"","evidence":[]},"findings":[],"waits":20,"wakeups":15,"ready":19,"recv":0,"select_waits":0,"poll_waits":20,
         "epoll_waits":0,"zero_timeout":0,"recv_eagain":0,"recv_blocked":0,"accepts":0,"accept_blocked":0,
         "uring_enters":9}])"));
 }
@@ -164,7 +164,7 @@ TEST(JsonReadiness, RenderedTail) {
     ProcessStats p;
     p.pid = 5;
     p.fds = {fd(4, "pipe", "poll", "", "", 0)};
-    p.threads = {{5, "a", 1, 1, 2, 0, 1, 0, 3, 4, 5, 6, 7, 8}};
+    p.threads = {{5, "a", 1, 1, 2, 0, 1, 0, 3, 4, 5, 6, 7, 8, 9}};
     snap.processes.push_back(p);
     std::string text = render_json(snap);
     const std::string tail =
@@ -211,6 +211,7 @@ TEST(JsonReadiness, RenderedTail) {
         "          \"findings\": [],\n"
         "          \"waits\": 1,\n"
         "          \"wakeups\": 1,\n"
+        "          \"ready\": 9,\n"
         "          \"recv\": 2,\n"
         "          \"select_waits\": 0,\n"
         "          \"poll_waits\": 1,\n"

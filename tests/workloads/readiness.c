@@ -7,7 +7,8 @@
  *   readiness SCENARIO [--wait]
  *
  * Scenarios: epoll_lt select_lt poll_lt epoll_out epoll_et oneshot
- * preattach cookies threads many reuse sleep counters preempt kinds.
+ * preattach cookies threads many reuse sleep counters preempt kinds
+ * thread_ready.
  *
  * The expected figures are in tests/integration/readiness_expected.cpp,
  * derived step by step from the code here: each wait below carries a
@@ -753,6 +754,57 @@ static void run_threads(void)
 }
 
 /* ======================================================================
+ * thread_ready: the main thread's select and poll, then a worker's epoll
+ * waits, each returning a known count, so each thread's ready events are
+ * known (the threads run one after the other: no turns needed).
+ * ====================================================================== */
+
+static pid_t g_ready_worker;
+
+static void setup_thread_ready(void)
+{
+	clean();
+	pair(SOCK_STREAM, 40, 41, 1);
+	pair(SOCK_STREAM, 42, 43, 1);
+	pair(SOCK_STREAM, 44, 45, 1);
+	place(epoll_create1(0), 50);
+	preload(41, 10);
+	preload(43, 10);
+	preload(45, 10);
+}
+
+static void *ready_worker(void *arg)
+{
+	(void)arg;
+	g_ready_worker = (pid_t)syscall(SYS_gettid);
+	EW("w1", 50, IN(40), IN(42), IN(44)); /* firsts */
+	check("read44", rd(44, 64), 10);      /* short: drain */
+	EW("w2", 50, IN(40), IN(42));         /* U 40, U 42 */
+	check("read40", rd(40, 64), 10);      /* short: drain */
+	EW("w3", 50, IN(42));                 /* U 42 */
+	return NULL;
+}
+
+static void run_thread_ready(void)
+{
+	fd_set r;
+	FD_ZERO(&r);
+	FD_SET(40, &r);
+	FD_SET(42, &r);
+	FD_SET(44, &r);
+	check("s1", sel(45, &r, NULL), 3); /* firsts */
+	struct pollfd p[2] = {{.fd = 40, .events = POLLIN}, {.fd = 42, .events = POLLIN}};
+	check("p1", pl(p, 2), 2);          /* U 40, U 42 */
+	for (int fd = 40; fd <= 44; fd += 2)
+		check("ctl", ctl(50, EPOLL_CTL_ADD, fd, EPOLLIN, fd), 0);
+	pthread_t t;
+	if (pthread_create(&t, NULL, ready_worker, NULL) != 0)
+		die("pthread_create");
+	pthread_join(t, NULL);
+	var("worker_tid", g_ready_worker);
+}
+
+/* ======================================================================
  * many: select and poll over 1000 fds (100..1099), six of them ready:
  * 100, 127 and 128 (a select word boundary), 163 and 164 (a 64-entry
  * boundary of the pollfd array), 1099 (the last). All are eventfds (the
@@ -1156,6 +1208,7 @@ static const struct scenario scenarios[] = {
 	{"counters", setup_counters, run_counters},
 	{"preempt", setup_preempt, run_preempt},
 	{"kinds", setup_kinds, run_kinds},
+	{"thread_ready", setup_thread_ready, run_thread_ready},
 };
 #define NSCEN (sizeof scenarios / sizeof scenarios[0])
 
