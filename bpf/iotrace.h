@@ -79,6 +79,8 @@ struct iot_proc {
 	__u64 wait_zero_timeout; /* waits asked not to block (timeout 0) */
 	__u64 recv_blocked;      /* receive calls that slept (blocking IO) */
 	__u64 accept_blocked;    /* accept calls that slept */
+	/* a shared epoll fd handing an unread fd to another thread (docs/readiness.md) */
+	__u64 herd_rereports;
 };
 
 /* How a waiter is told about an fd (iot_fd.trigger). */
@@ -137,6 +139,7 @@ struct iot_fd {
 	__u64 closes;          /* close() calls on the fd number (a generation) */
 	__u32 oneshot;         /* registered EPOLLONESHOT (with or without EPOLLET), as last reported */
 	__u32 pad;
+	__u64 herd_rereports;  /* readable reports to a thread while the last one, to another thread, was unread */
 };
 
 /* Per-thread figures: the value of `threads`, keyed by tid. */

@@ -101,9 +101,10 @@ std::vector<Finding> find_issues(const ProcessStats& p, double duration_s) {
     // first, then CPU burnt, then wasted calls, then copies.
     MaybeFinding (*const rules[])(const Ctx&) = {
         et_stall_risk,        busy_poll,          select_scan_cost,
-        thundering_herd,      epollout_busy_loop, lt_rereports_unread,
-        lt_rereports_partial, empty_wakeups,      blocking_switches,
-        syscalls_per_message, small_reads,        bookkeeping_copy,
+        thundering_herd,      shared_epoll_herd,  epollout_busy_loop,
+        lt_rereports_unread,  lt_rereports_partial, empty_wakeups,
+        blocking_switches,    syscalls_per_message, small_reads,
+        bookkeeping_copy,
     };
     std::vector<Finding> out;
     for (auto rule : rules)

@@ -80,6 +80,9 @@ std::string readiness_section(const ProcessStats& p) {
             group_digits(r.lt_rereports), group_digits(r.lt_rereports_unread), group_digits(r.lt_rereports_partial),
             group_digits(r.write_rereports_unwritten), group_digits(r.et_notifications),
             group_digits(r.et_undrained));
+        if (r.herd_rereports > 0)
+            out += fmt::format("  {} herd re-reports: an fd handed to another thread before the last one read it\n",
+                               group_digits(r.herd_rereports));
     }
     out += fd_table(p);
     out += thread_table(p);

@@ -21,6 +21,10 @@
 //   W            the same for writable, with no send-family call since.
 //   ET           an epoll event for an EPOLLET registration; undrained if
 //                its waiter enters its next wait before a drain of the fd.
+//   H            herd re-report: an epoll waiter reports the fd readable
+//                to a thread other than the one its last readable report of
+//                the fd went to, and the fd was neither read nor closed
+//                since (any trigger; select/poll waiters are threads).
 //   wakeups      wait calls that blocked and were woken.
 // The thread entries count wait calls, wakeups, ready events (the positive
 // returns of the thread's waits) and receive calls (recv family; accept is
@@ -323,11 +327,12 @@ ReadinessExp cookies() {
 ReadinessExp threads() {
     ReadinessExp e;
     // Epoll 50 (40 LT, 30 bytes); the threads take turns, so its waits are:
-    //   w1 main: first; w2 T1: U; T1 recvfrom 10 (full); w3 T2: P; T2 read 10
-    //   (full); w4 T2: P; w5 T3: U; T3 read 64 -> 10 (short: drain); T3 read
-    //   -> EAGAIN (drain); w6 T1 -> 0; +5; w7 T2: w6 did not report: no;
-    //   w8 T3: U.
-    //   40: reported 7, reads 4, bytes 30, eagain 1, drains 2, U 3, P 2
+    //   w1 main: first; w2 T1: U, H (main's, unread); T1 recvfrom 10 (full);
+    //   w3 T2: P (T1 read it: no H); T2 read 10 (full); w4 T2: P (same
+    //   thread: no H); w5 T3: U, H (T2's w4, unread); T3 read 64 -> 10
+    //   (short: drain); T3 read -> EAGAIN (drain); w6 T1 -> 0; +5; w7 T2: w6
+    //   did not report: no (T3 read since w5: no H); w8 T3: U, H (T2's w7).
+    //   40: reported 7, reads 4, bytes 30, eagain 1, drains 2, U 3, P 2, H 3
     //   main: waits 1; T1: waits 2 (w2 w6), recv 1; T2: waits 3 (w3 w4 w7),
     //   recv 1; T3: waits 2 (w5 w8), recv 2
     e.sys["epoll_ctl"] = {.calls = 1};
@@ -336,10 +341,10 @@ ReadinessExp threads() {
     e.sys["read"] = {.calls = 3, .errors = 1, .eagain = 1};
     e.waits = {.calls = 8, .empty = 1, .ready = 7, .wakeups = 0};
     e.recv = {.calls = 4, .bytes = 30, .eagain = 1, .short_ = 1};
-    e.readiness = {.unread = 3, .partial = 2};
+    e.readiness = {.unread = 3, .partial = 2, .herd = 3};
     e.fds = {
         {.fd = 40, .kind = "unix", .trigger = "lt", .reported = 7, .reads = 4, .bytes = 30, .eagain = 1,
-         .drains = 2, .lt_unread = 3, .lt_partial = 2},
+         .drains = 2, .lt_unread = 3, .lt_partial = 2, .herd = 3},
     };
     e.threads = {
         {.tid = "{tid0}", .waits = 1, .wakeups = 0, .recv = 0, .ready = 1},  // w1
@@ -443,6 +448,48 @@ ReadinessExp preempt() {
     e.sys["select"] = {.calls = 2000};
     e.waits = {.calls = 2000, .empty = 2000, .ready = 0, .wakeups = 0};
     e.threads = {{.tid = kPid, .waits = 2000, .wakeups = 0, .recv = 0, .ready = 0}};
+    return e;
+}
+
+// ---- herd ---------------------------------------------------------------------
+ReadinessExp herd() {
+    ReadinessExp e;
+    // Pipe 40 (read end; 41 the write end) registered EPOLLIN (LT) on epoll
+    // 50. Workers W0, W1, W2 enter epoll_wait(50, -1) one after the other,
+    // each asleep in it before the next enters; after each the main thread
+    // makes an empty epoll_wait(50, 0) (e). Epoll 50's waits in a round:
+    // W0, e, W1, e, W2. Then 1 byte is written to 41 (pwritev2: not
+    // probed). The callback wakes one waiter; its scan puts 40 back on the
+    // ready list (LT) and wakes the next, and so on: all three workers are
+    // handed 40 before anyone reads it. Then W(r mod 3) reads it (64 -> 1:
+    // short, drain). 5 rounds; in each, whatever the order their exits are
+    // seen in:
+    //   the first report of 40: the last one (previous round) was read
+    //   since: nothing; the second and third: H (the previous one went to
+    //   another worker, unread). Never U: no two worker waits are
+    //   consecutive waits of epoll 50.
+    // Then the main thread: +1 byte; m1 -> 40: read since the last report:
+    // nothing; m2 -> 40: U (its own m1: no H); read -> 1.
+    //   40: reported 17, reads 6, bytes 6, drains 6, U 1, H 5 x 2 = 10
+    // The workers slept in every wait: 15 wakeups; e and m1, m2 have timeout
+    // 0 and do not sleep.
+    e.sys["epoll_ctl"] = {.calls = 1};
+    e.sys["epoll_wait"] = {.calls = 15 + 15 + 2};
+    e.sys["read"] = {.calls = 6};
+    e.waits = {.calls = 32, .empty = 15, .ready = 17, .wakeups = 15};
+    e.recv = {.calls = 6, .bytes = 6, .short_ = 6};
+    e.readiness = {.unread = 1, .herd = 10};
+    e.fds = {
+        {.fd = 40, .kind = "pipe", .trigger = "lt", .reported = 17, .reads = 6, .bytes = 6, .drains = 6,
+         .lt_unread = 1, .herd = 10},
+    };
+    // W0 reads in rounds 0 and 3, W1 in 1 and 4, W2 in 2.
+    e.threads = {
+        {.tid = kPid, .waits = 15 + 2, .wakeups = 0, .recv = 1, .ready = 2},
+        {.tid = "{tid0}", .waits = 5, .wakeups = 5, .recv = 2, .ready = 5},
+        {.tid = "{tid1}", .waits = 5, .wakeups = 5, .recv = 2, .ready = 5},
+        {.tid = "{tid2}", .waits = 5, .wakeups = 5, .recv = 1, .ready = 5},
+    };
     return e;
 }
 
@@ -560,6 +607,7 @@ const std::vector<ReadinessScenario>& readiness_scenarios() {
         {"epoll_et", true}, {"oneshot", true},   {"preattach", false}, {"cookies", true},
         {"threads", true},  {"many", true},      {"reuse", true},      {"sleep", true},
         {"counters", true}, {"preempt", true},   {"kinds", false},     {"thread_ready", true},
+        {"herd", true},
     };
     return v;
 }
@@ -581,6 +629,7 @@ ReadinessExp readiness_expected(const std::string& name) {
     if (name == "preempt") return preempt();
     if (name == "kinds") return kinds();
     if (name == "thread_ready") return thread_ready();
+    if (name == "herd") return herd();
     throw std::invalid_argument("no readiness expectations for scenario " + name);
 }
 

@@ -122,7 +122,8 @@ void expect_fd(const json& got, const FdExp& e, const Vars& vars) {
     const std::string w = "fds[fd " + std::to_string(e.fd) + "]";
     EXPECT_EQ(keys_of(got), sorted({"fd", "kind", "trigger", "oneshot", "local", "peer", "reported", "reads",
                                     "bytes", "eagain", "drains", "writes", "lt_rereports", "lt_rereports_unread",
-                                    "lt_rereports_partial", "write_rereports", "et_notifications", "et_undrained"}))
+                                    "lt_rereports_partial", "write_rereports", "et_notifications", "et_undrained",
+                                    "herd_rereports"}))
         << w << " keys";
     EXPECT_EQ(str(got, "kind", w), e.kind) << w << ".kind";
     EXPECT_EQ(str(got, "trigger", w), e.trigger) << w << ".trigger";
@@ -141,6 +142,7 @@ void expect_fd(const json& got, const FdExp& e, const Vars& vars) {
     EXPECT_EQ(num(got, "write_rereports", w), e.write_rereports) << w << ".write_rereports";
     EXPECT_EQ(num(got, "et_notifications", w), e.et_notifications) << w << ".et_notifications";
     EXPECT_EQ(num(got, "et_undrained", w), e.et_undrained) << w << ".et_undrained";
+    EXPECT_EQ(num(got, "herd_rereports", w), e.herd) << w << ".herd_rereports";
 }
 
 // Every figure of process p against e (see the file comment).
@@ -186,6 +188,7 @@ void expect_readiness(const json& p, const ReadinessExp& e, const Vars& vars) {
     EXPECT_EQ(num(rd, "et_notifications", "readiness"), e.readiness.et_notifications)
         << "readiness.et_notifications";
     EXPECT_EQ(num(rd, "et_undrained", "readiness"), e.readiness.et_undrained) << "readiness.et_undrained";
+    EXPECT_EQ(num(rd, "herd_rereports", "readiness"), e.readiness.herd) << "readiness.herd_rereports";
 
     // fds: exactly the expected entries, sorted by fd
     const json& fds = p.value("fds", json::array());
@@ -258,6 +261,26 @@ void expect_preempt_bounds(const json& p, const Vars& vars) {
     EXPECT_LT(num(w, "cpu_ns", "waits"), num(w, "time_ns", "waits")) << "preempted time is not CPU time";
 }
 
+// "herd": the finding on a shared epoll fd, from the exact figures (10 herd
+// re-reports in 32 waits, all on fd 40; the main thread and 3 workers made
+// epoll waits). The rate depends on the run's duration: only > 0.
+void expect_herd_finding(const json& p) {
+    const json* found = nullptr;
+    for (const auto& f : p["findings"])
+        if (f.value("id", "") == "shared_epoll_herd") found = &f;
+    ASSERT_NE(found, nullptr) << "no shared_epoll_herd finding: " << p["findings"].dump(1);
+    EXPECT_EQ(found->value("severity", ""), "medium");  // 31.3% of the waits
+    const json& fig = (*found)["figures"];
+    EXPECT_EQ(fig.value("count", -1.0), 10.0);
+    EXPECT_DOUBLE_EQ(fig.value("per_wait", -1.0), 10.0 / 32.0);
+    EXPECT_GT(fig.value("per_s", -1.0), 0.0);
+    EXPECT_EQ(fig.value("worst_fd", -2.0), 40.0);
+    EXPECT_EQ(fig.value("worst_fd_count", -1.0), 10.0);
+    EXPECT_EQ(fig.value("epoll_threads", -1.0), 4.0);
+    EXPECT_EQ(found->value("text", "").rfind("10 epoll reports (0.31 per wait) handed an fd to a thread", 0), 0u)
+        << found->value("text", "");
+}
+
 class Readiness : public ::testing::TestWithParam<std::tuple<std::string, Path>> {
 protected:
     static void SetUpTestSuite() {
@@ -307,6 +330,7 @@ TEST_P(Readiness, ReportsExactFigures) {
     expect_readiness(p, readiness_expected(name), vars);
     if (name == "sleep") expect_sleep_bounds(p);
     if (name == "preempt") expect_preempt_bounds(p, vars);
+    if (name == "herd") expect_herd_finding(p);
     if (HasFailure()) {
         json brief = p;  // without the histograms
         for (auto& [k, v] : brief["syscalls"].items()) v.erase("hist_log2_ns");

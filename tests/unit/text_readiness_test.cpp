@@ -66,8 +66,12 @@ TEST(TextReadiness, ReadinessLines) {
               "with nothing written");
     ASSERT_NE(it + 1, ls.end());
     EXPECT_EQ(*(it + 1), "  7 ET notifications, 0 left undrained before the next wait");
+    EXPECT_EQ(render(p).find("herd re-reports"), std::string::npos);  // none: no line
     // After the copy section.
     EXPECT_EQ((it - 1)->rfind("  bookkeeping share", 0), 0u);
+    p.readiness.herd_rereports = 1'234;
+    EXPECT_EQ(line_starting(render(p), "  1,234 herd"),
+              "  1,234 herd re-reports: an fd handed to another thread before the last one read it");
 }
 
 TEST(TextReadiness, AllZeroReadinessStillPrintedWhenThereAreWaits) {

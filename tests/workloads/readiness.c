@@ -8,7 +8,7 @@
  *
  * Scenarios: epoll_lt select_lt poll_lt epoll_out epoll_et oneshot
  * preattach cookies threads many reuse sleep counters preempt kinds
- * thread_ready.
+ * thread_ready herd.
  *
  * The expected figures are in tests/integration/readiness_expected.cpp,
  * derived step by step from the code here: each wait below carries a
@@ -34,8 +34,9 @@
  *    prints "readiness: FAIL ..." on fd 2 and exits 3.
  *  - Values the tests need that only the run knows (ports, thread ids) are
  *    printed on fd 1 as "var NAME VALUE" lines (pwritev2).
- *  - No probed call blocks except in "sleep" ("threads" takes turns
- *    through futexes, outside the probed calls; "preempt" is preempted).
+ *  - No probed call blocks except in "sleep" and "herd" ("threads" takes
+ *    turns through futexes, outside the probed calls; "preempt" is
+ *    preempted).
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -754,6 +755,138 @@ static void run_threads(void)
 }
 
 /* ======================================================================
+ * herd: HERD_N worker threads blocked in epoll_wait on one shared epoll fd
+ * (50) with a level-triggered pipe (40; 41 the write end). Each round the
+ * workers enter the wait one at a time, each asleep in it before the next
+ * is let in (read from /proc/self/task/TID/syscall with pread: not probed),
+ * the main thread making an empty zero-timeout wait of epoll 50 after each
+ * (so no two worker waits are consecutive waits of epoll 50, and the order
+ * in which their exits are seen cannot make LT re-reports). Then one byte
+ * arrives: the kernel wakes the first waiter, whose scan puts the LT item
+ * back on the ready list and wakes the next, and so on. No worker reads
+ * until the main thread says so, after all have been handed fd 40; then
+ * one of them reads it. At the end the main thread waits twice and reads.
+ * ====================================================================== */
+
+enum { HERD_N = 3, HERD_ROUNDS = 5 };
+enum { HERD_IDLE, HERD_WAIT, HERD_READ, HERD_EXIT };
+
+static int g_herd_op[HERD_N]; /* the main thread's order to each worker */
+static int g_herd_acks;       /* orders carried out, all workers */
+static pid_t g_herd_tid[HERD_N];
+
+static void futex_wait_while(int *addr, int val)
+{
+	while (__atomic_load_n(addr, __ATOMIC_ACQUIRE) == val)
+		syscall(SYS_futex, addr, FUTEX_WAIT_PRIVATE, val, NULL, NULL, 0);
+}
+
+static void futex_wake_all(int *addr) { syscall(SYS_futex, addr, FUTEX_WAKE_PRIVATE, INT_MAX, NULL, NULL, 0); }
+
+static void herd_ack(void)
+{
+	__atomic_add_fetch(&g_herd_acks, 1, __ATOMIC_RELEASE);
+	futex_wake_all(&g_herd_acks);
+}
+
+static void herd_wait_acks(int n)
+{
+	int cur;
+	while ((cur = __atomic_load_n(&g_herd_acks, __ATOMIC_ACQUIRE)) < n)
+		syscall(SYS_futex, &g_herd_acks, FUTEX_WAIT_PRIVATE, cur, NULL, NULL, 0);
+}
+
+static void herd_order(int w, int op)
+{
+	__atomic_store_n(&g_herd_op[w], op, __ATOMIC_RELEASE);
+	futex_wake_all(&g_herd_op[w]);
+}
+
+static void *herd_worker(void *arg)
+{
+	int me = (int)(intptr_t)arg;
+	g_herd_tid[me] = (pid_t)syscall(SYS_gettid);
+	herd_ack();
+	for (;;) {
+		futex_wait_while(&g_herd_op[me], HERD_IDLE);
+		int op = __atomic_load_n(&g_herd_op[me], __ATOMIC_ACQUIRE);
+		__atomic_store_n(&g_herd_op[me], HERD_IDLE, __ATOMIC_RELEASE);
+		if (op == HERD_EXIT)
+			return NULL;
+		if (op == HERD_WAIT)
+			ewait_t("herd wait", 50, -1, (struct want[]){IN(40)}, 1); /* sleeps */
+		else
+			check("herd read", rd(40, 64), 1); /* short: drain */
+		herd_ack();
+	}
+}
+
+/* Until thread tid sleeps inside epoll_wait (then it is on the epoll
+ * instance's wait queue). */
+static void wait_asleep_in_epoll(pid_t tid)
+{
+	char path[64], buf[64];
+	snprintf(path, sizeof path, "/proc/self/task/%d/syscall", (int)tid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		die("open /proc/self/task/TID/syscall");
+	for (int i = 0;; i++) {
+		long n = pread(fd, buf, sizeof buf - 1, 0); /* "running" or "NR args..." */
+		if (n > 0) {
+			buf[n] = 0;
+			if (buf[0] != 'r' && atol(buf) == SYS_epoll_wait)
+				break;
+		}
+		if (i == 10000)
+			die("worker never slept in epoll_wait");
+		msleep(1);
+	}
+	syscall(SYS_close_range, fd, fd, 0);
+}
+
+static void setup_herd(void)
+{
+	clean();
+	mkpipe(40, 41);
+	place(epoll_create1(0), 50);
+}
+
+static void run_herd(void)
+{
+	pthread_t t[HERD_N];
+	int acks = 0;
+	check("ctl", ctl(50, EPOLL_CTL_ADD, 40, EPOLLIN, 40), 0);
+	for (int i = 0; i < HERD_N; i++)
+		if (pthread_create(&t[i], NULL, herd_worker, (void *)(intptr_t)i) != 0)
+			die("pthread_create");
+	herd_wait_acks(acks += HERD_N); /* every tid known */
+	for (int r = 0; r < HERD_ROUNDS; r++) {
+		for (int i = 0; i < HERD_N; i++) {
+			herd_order(i, HERD_WAIT);
+			wait_asleep_in_epoll(g_herd_tid[i]);
+			EW0("e", 50); /* empty: 40 not readable yet */
+		}
+		preload(41, 1);                   /* wakes W0; the LT cascade hands 40 to W1, W2 */
+		herd_wait_acks(acks += HERD_N);   /* all handed 40, nobody read it */
+		herd_order(r % HERD_N, HERD_READ);
+		herd_wait_acks(acks += 1);
+	}
+	for (int i = 0; i < HERD_N; i++)
+		herd_order(i, HERD_EXIT);
+	for (int i = 0; i < HERD_N; i++)
+		pthread_join(t[i], NULL);
+	preload(41, 1);
+	EW("m1", 50, IN(40));                 /* read since the last report: nothing */
+	EW("m2", 50, IN(40));                 /* U (its own m1: no H) */
+	check("main read", rd(40, 64), 1);    /* short: drain */
+	for (int i = 0; i < HERD_N; i++) {
+		char name[8];
+		snprintf(name, sizeof name, "tid%d", i);
+		var(name, g_herd_tid[i]);
+	}
+}
+
+/* ======================================================================
  * thread_ready: the main thread's select and poll, then a worker's epoll
  * waits, each returning a known count, so each thread's ready events are
  * known (the threads run one after the other: no turns needed).
@@ -1209,6 +1342,7 @@ static const struct scenario scenarios[] = {
 	{"preempt", setup_preempt, run_preempt},
 	{"kinds", setup_kinds, run_kinds},
 	{"thread_ready", setup_thread_ready, run_thread_ready},
+	{"herd", setup_herd, run_herd},
 };
 #define NSCEN (sizeof scenarios / sizeof scenarios[0])
 
