@@ -106,7 +106,7 @@ MaybeFinding lt_rereports_unread(const Ctx& c) {
     if (epoll && k >= 2)
         text += fmt::format(
             "; {} threads wait on epoll: if they share one epoll fd, a level-triggered event is handed to the next "
-            "thread while one handles it (EPOLLEXCLUSIVE or one epoll fd per thread avoids that)",
+            "thread while one handles it (EPOLLONESHOT or one epoll fd per thread avoids that)",
             k);
     Figs figs = rereport_figs(c, u, fd, &FdStats::lt_rereports_unread);
     figs.push_back({"epoll_threads", k});

@@ -150,7 +150,7 @@ TEST(DiagnosisFindingsWaits, LtRereportsUnreadWithEpollThreads) {
               "500 level-triggered reports (0.50 per wait) named an fd not read since the previous wait reported it: "
               "read a reported fd before waiting again, or stop watching it while you defer it (EPOLL_CTL_DEL, or "
               "EPOLLET); 3 threads wait on epoll: if they share one epoll fd, a level-triggered event is handed to the "
-              "next thread while one handles it (EPOLLEXCLUSIVE or one epoll fd per thread avoids that)");
+              "next thread while one handles it (EPOLLONESHOT or one epoll fd per thread avoids that)");
     EXPECT_EQ(f.figures[3], (std::pair<std::string, double>{"worst_fd", -1}));
     EXPECT_EQ(f.figures[5], (std::pair<std::string, double>{"epoll_threads", 3}));
 }
