@@ -794,6 +794,7 @@ static __always_inline void wait_common(struct iot_proc *p, struct inflight *f, 
 		count_lost(IOT_LOST_OFFCPU_SLOT);
 	if (t) {
 		t->waits++;
+		t->ready += ret > 0 ? ret : 0;
 		t->wakeups += woke;
 		t->zero_timeout += f->zero_timeout;
 		if (f->sys <= IOT_PSELECT6)
@@ -910,8 +911,11 @@ static long epres_event(__u32 i, struct epres_ctx *c)
 	}
 	trig = (reg->events & EPOLLET) ? IOT_TRIG_ET : (reg->events & EPOLLONESHOT) ? IOT_TRIG_ONESHOT : IOT_TRIG_LT;
 	what = ((events & EPOLLIN) ? REPORT_READABLE : 0) | ((events & EPOLLOUT) ? REPORT_WRITABLE : 0);
+	/* EPOLLONESHOT is a flag of its own: with EPOLLET the trigger says et */
 	if (what)
-		tally_add(&c->t, report_fd(c->tgid, (__u32)c->epfd, reg->fd, REPORT(what, trig), c->seq));
+		tally_add(&c->t, report_fd(c->tgid, (__u32)c->epfd, reg->fd,
+					   REPORT(what | ((reg->events & EPOLLONESHOT) ? REPORT_ONESHOT : 0), trig),
+					   c->seq));
 	return 0;
 }
 

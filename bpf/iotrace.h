@@ -84,6 +84,8 @@ struct iot_proc {
 	__u64 wait_zero_timeout; /* waits asked not to block (timeout 0) */
 	__u64 recv_blocked;      /* receive calls that slept (blocking IO) */
 	__u64 accept_blocked;    /* accept calls that slept */
+	/* a shared epoll fd handing an unread fd to another thread (docs/readiness.md) */
+	__u64 herd_rereports;
 };
 
 /* How a waiter is told about an fd (iot_fd.trigger). */
@@ -140,6 +142,9 @@ struct iot_fd {
 	__u16 peer_port;
 	__u32 stale;           /* closed since classified: classify on next report */
 	__u64 closes;          /* close() calls on the fd number (a generation) */
+	__u32 oneshot;         /* registered EPOLLONESHOT (with or without EPOLLET), as last reported */
+	__u32 pad;
+	__u64 herd_rereports;  /* readable reports to a thread while the last one, to another thread, was unread */
 };
 
 /* Per-thread figures: the value of `threads`, keyed by tid. */
@@ -160,6 +165,7 @@ struct iot_thread {
 	__u64 accepts;
 	__u64 accept_blocked;
 	__u64 uring_enters;  /* io_uring_enter calls */
+	__u64 ready;         /* sum of its waits' positive returns (as iot_proc.wait_ready) */
 };
 
 /* An epoll registration, as epoll_ctl made it or /proc/PID/fdinfo shows it.

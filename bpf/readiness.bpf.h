@@ -24,6 +24,7 @@
 
 #define REPORT_READABLE 1u
 #define REPORT_WRITABLE 2u
+#define REPORT_ONESHOT 4u /* not a report: the epoll registration has EPOLLONESHOT */
 
 /* select/poll waiters are threads, epoll waiters are epoll fds */
 #define WAITER_THREAD 0x80000000u
@@ -63,6 +64,8 @@ struct wstate {
 	__u64 reads_r, drains_r, closes_r;
 	__u64 seq_w; /* ... writable */
 	__u64 writes_w, closes_w;
+	__u32 tid_r; /* the thread that wait ran on (epoll waiters are shared) */
+	__u32 pad;
 };
 
 struct offcpu_slot {
@@ -313,12 +316,14 @@ static __always_inline void waiter_add_pending(__u32 tgid, __u32 id, __s32 fd, s
 #define R_LT_PARTIAL 2
 #define R_WRITE_RE 4
 #define R_ET 8
+#define R_HERD 16
 
 #define REPORT(what, trigger) ((what) | ((trigger) << 8))
 
 /*
  * A wait of waiter `id` (its call number seq) reported fd readable and/or
- * writable: how = REPORT(REPORT_READABLE|REPORT_WRITABLE, enum iot_trigger).
+ * writable: how = REPORT(REPORT_READABLE|REPORT_WRITABLE, enum iot_trigger),
+ * with REPORT_ONESHOT added for an EPOLLONESHOT registration.
  * Global (not static) so the verifier checks it once, not at every call site
  * inside the loops.
  */
@@ -330,6 +335,7 @@ __noinline int report_fd(__u32 tgid, __u32 id, __s32 fd, __u32 how, __u64 seq)
 	struct wstate *ws;
 	int r = 0;
 	bool lt = trigger != IOT_TRIG_ET;
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 
 	if (fd < 0 || !seq)
 		return 0;
@@ -346,6 +352,7 @@ __noinline int report_fd(__u32 tgid, __u32 id, __s32 fd, __u32 how, __u64 seq)
 		}
 	}
 	s->trigger = trigger;
+	s->oneshot = !!(what & REPORT_ONESHOT);
 	if (what & REPORT_READABLE) {
 		__sync_fetch_and_add(&s->reported, 1);
 		if (lt && ws->seq_r && ws->seq_r + 1 == seq && ws->drains_r == s->drains &&
@@ -363,6 +370,14 @@ __noinline int report_fd(__u32 tgid, __u32 id, __s32 fd, __u32 how, __u64 seq)
 			waiter_add_pending(tgid, id, fd, s);
 			r |= R_ET;
 		}
+		/* an epoll fd's waits run on any thread: handed to this one while
+		 * the thread it was last handed to has not read it (nor closed it) */
+		if (!(id & WAITER_THREAD) && ws->tid_r && ws->tid_r != tid && ws->reads_r == s->reads &&
+		    ws->closes_r == s->closes) {
+			__sync_fetch_and_add(&s->herd_rereports, 1);
+			r |= R_HERD;
+		}
+		ws->tid_r = tid;
 		ws->seq_r = seq;
 		ws->reads_r = s->reads;
 		ws->drains_r = s->drains;
@@ -384,7 +399,7 @@ __noinline int report_fd(__u32 tgid, __u32 id, __s32 fd, __u32 how, __u64 seq)
 
 /* Per-wait tallies, added to the process's counters once after the loop. */
 struct tally {
-	__u64 lt_unread, lt_partial, write_re, et;
+	__u64 lt_unread, lt_partial, write_re, et, herd;
 };
 
 static __always_inline void tally_add(struct tally *t, int r)
@@ -393,6 +408,7 @@ static __always_inline void tally_add(struct tally *t, int r)
 	t->lt_partial += !!(r & R_LT_PARTIAL);
 	t->write_re += !!(r & R_WRITE_RE);
 	t->et += !!(r & R_ET);
+	t->herd += !!(r & R_HERD);
 }
 
 static __always_inline void tally_apply(struct iot_proc *p, struct tally *t)
@@ -401,6 +417,7 @@ static __always_inline void tally_apply(struct iot_proc *p, struct tally *t)
 	p->lt_rereports_partial += t->lt_partial;
 	p->write_rereports_unwritten += t->write_re;
 	p->et_notifications += t->et;
+	p->herd_rereports += t->herd;
 }
 
 /* ------------------------------------------------------ epoll registrations */

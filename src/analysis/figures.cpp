@@ -1,8 +1,5 @@
 #include "analysis/figures.h"
 
-#include <algorithm>
-#include <cmath>
-
 namespace iotrace {
 
 std::string Figures::io_words(uint64_t n) const {
@@ -43,7 +40,7 @@ Figures figures_of(const ProcessStats& p) {
     return f;
 }
 
-Figures figures_of(const ThreadStats& t, const ProcessStats& owner) {
+Figures figures_of(const ThreadStats& t) {
     Figures f;
     f.per_thread = true;
     f.select_waits = t.select_waits;
@@ -51,20 +48,7 @@ Figures figures_of(const ThreadStats& t, const ProcessStats& owner) {
     f.epoll_waits = t.epoll_waits;
     f.wakeups = t.wakeups;
     f.zero_timeout = t.zero_timeout;
-    // Ready events are counted per process only: a thread is given the share
-    // of them that its waits are of the process's. Zero-timeout waits are
-    // left out of both sides when the process has other waits, so a thread
-    // spinning with timeout 0 does not dilute the share of one that sleeps
-    // for its events. In double, since ready * waits can exceed 64 bits.
-    uint64_t of = owner.waits.calls - std::min(owner.waits.zero_timeout, owner.waits.calls);
-    uint64_t mine = t.waits - std::min(t.zero_timeout, t.waits);
-    if (of == 0) {
-        of = owner.waits.calls;
-        mine = t.waits;
-    }
-    if (of > 0)
-        f.ready = static_cast<uint64_t>(
-            std::floor(static_cast<double>(owner.waits.ready) * static_cast<double>(mine) / static_cast<double>(of)));
+    f.ready = t.ready;
     f.recv = t.recv;
     f.recv_eagain = t.recv_eagain;
     f.recv_blocked = t.recv_blocked;
@@ -89,10 +73,9 @@ bool is_epoll(const FdStats& f) { return f.trigger == "lt" || f.trigger == "et" 
 void count(const FdStats& f, TriggerCounts& c) {
     if (f.trigger == "et")
         ++c.et;
-    else if (f.trigger == "oneshot")
-        ++c.oneshot;
     else
-        ++c.lt;
+        ++c.level;
+    if (f.oneshot) ++c.oneshot;
     c.reports += f.reported;
 }
 

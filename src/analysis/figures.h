@@ -1,7 +1,7 @@
 // The counts the diagnosis reads, gathered the same way from a process and
 // from one of its threads, so one set of rules names both. A thread lacks
-// some figures (sends, per-call emptiness, EAGAIN accepts): they are 0 or
-// estimated, as docs/diagnosis.md says.
+// some figures (sends, per-call emptiness, EAGAIN accepts): they are 0, as
+// docs/diagnosis.md says.
 #pragma once
 
 #include <cstdint>
@@ -19,7 +19,7 @@ struct Figures {
     uint64_t wakeups = 0;       // waits that slept
     uint64_t zero_timeout = 0;  // waits asked not to block
     uint64_t empty = 0;         // waits that returned 0 (process only)
-    uint64_t ready = 0;         // ready events (a thread: an estimate, see figures_of)
+    uint64_t ready = 0;         // ready events: the waits' positive returns
     uint64_t recv = 0, recv_eagain = 0, recv_blocked = 0;
     uint64_t accepts = 0, accept_eagain = 0, accept_blocked = 0;  // accept_eagain: process only
     uint64_t sends = 0, send_eagain = 0;                          // process only
@@ -36,19 +36,19 @@ struct Figures {
 };
 
 Figures figures_of(const ProcessStats& p);
-Figures figures_of(const ThreadStats& t, const ProcessStats& owner);
+Figures figures_of(const ThreadStats& t);
 
 // The epoll fds the trigger rule counts: those epoll reported (trigger lt,
 // et or oneshot). Listening sockets and eventfd/timerfd/signalfd/epoll fds
 // are set aside when connections were reported too, since servers often
 // watch those level-triggered whatever they do with their connections.
 struct TriggerCounts {
-    uint64_t lt = 0, et = 0, oneshot = 0;  // fds
-    uint64_t reports = 0;                  // their `reported`, summed
+    uint64_t level = 0, et = 0;  // fds: level = trigger lt or oneshot (EPOLLONESHOT alone is level-triggered)
+    uint64_t oneshot = 0;        // of those, EPOLLONESHOT ones, edge- or level-triggered (FdStats::oneshot)
+    uint64_t reports = 0;        // their `reported`, summed
     uint64_t set_aside_listeners = 0;
     uint64_t set_aside_control = 0;
-    uint64_t fds() const { return lt + et + oneshot; }
-    uint64_t level() const { return lt + oneshot; }  // EPOLLONESHOT alone is level-triggered
+    uint64_t fds() const { return level + et; }
 };
 
 TriggerCounts epoll_triggers(const ProcessStats& p);

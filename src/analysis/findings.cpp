@@ -51,9 +51,9 @@ int severity_rank(const std::string& s) {
 
 // A thread that busy-polls on its own: the same figures as the process
 // finding, without the CPU estimate (time is not counted per thread).
-MaybeFinding thread_busy_poll(const ThreadStats& t, const ProcessStats& owner, const Model& m, double seconds) {
+MaybeFinding thread_busy_poll(const ThreadStats& t, const Model& m, double seconds) {
     if (m.name != "busy-poll") return std::nullopt;
-    Figures f = figures_of(t, owner);
+    Figures f = figures_of(t);
     uint64_t futile = f.zero_timeout + f.io_eagain(), slept = f.wakeups + f.io_sleeps();
     double per_s = per_second(static_cast<double>(futile), seconds);
     std::string text = fmt::format(
@@ -101,9 +101,10 @@ std::vector<Finding> find_issues(const ProcessStats& p, double duration_s) {
     // first, then CPU burnt, then wasted calls, then copies.
     MaybeFinding (*const rules[])(const Ctx&) = {
         et_stall_risk,        busy_poll,          select_scan_cost,
-        thundering_herd,      epollout_busy_loop, lt_rereports_unread,
-        lt_rereports_partial, empty_wakeups,      blocking_switches,
-        syscalls_per_message, small_reads,        bookkeeping_copy,
+        thundering_herd,      shared_epoll_herd,  epollout_busy_loop,
+        lt_rereports_unread,  lt_rereports_partial, empty_wakeups,
+        blocking_switches,    syscalls_per_message, small_reads,
+        bookkeeping_copy,
     };
     std::vector<Finding> out;
     for (auto rule : rules)
@@ -114,7 +115,7 @@ std::vector<Finding> find_issues(const ProcessStats& p, double duration_s) {
 
 std::vector<Finding> find_thread_issues(const ThreadStats& t, const ProcessStats& owner, double duration_s) {
     std::vector<Finding> out;
-    if (MaybeFinding f = thread_busy_poll(t, owner, classify_thread(t, owner), duration_s)) out.push_back(*f);
+    if (MaybeFinding f = thread_busy_poll(t, classify_thread(t, owner), duration_s)) out.push_back(*f);
     if (MaybeFinding f = thread_herd(t, owner, duration_s)) out.push_back(*f);
     sort_worst_first(out);
     return out;

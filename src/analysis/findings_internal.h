@@ -40,6 +40,7 @@ MaybeFinding select_scan_cost(const Ctx& c);
 MaybeFinding empty_wakeups(const Ctx& c);
 MaybeFinding lt_rereports_unread(const Ctx& c);
 MaybeFinding lt_rereports_partial(const Ctx& c);
+MaybeFinding shared_epoll_herd(const Ctx& c);
 MaybeFinding epollout_busy_loop(const Ctx& c);
 MaybeFinding et_stall_risk(const Ctx& c);
 

@@ -106,11 +106,31 @@ MaybeFinding lt_rereports_unread(const Ctx& c) {
     if (epoll && k >= 2)
         text += fmt::format(
             "; {} threads wait on epoll: if they share one epoll fd, a level-triggered event is handed to the next "
-            "thread while one handles it (EPOLLEXCLUSIVE or one epoll fd per thread avoids that)",
+            "thread while one handles it (EPOLLONESHOT or one epoll fd per thread avoids that)",
             k);
     Figs figs = rereport_figs(c, u, fd, &FdStats::lt_rereports_unread);
     figs.push_back({"epoll_threads", k});
     return make_finding("lt_rereports_unread", by_share_of_waits(u, w), text, figs);
+}
+
+// Several threads waiting on one epoll fd: an event nobody has read yet is
+// handed to one thread after another (level triggering puts it back on the
+// ready list and wakes the next waiter; a new edge does the same with ET).
+MaybeFinding shared_epoll_herd(const Ctx& c) {
+    uint64_t h = c.p.readiness.herd_rereports, w = c.f.waits();
+    if (!rereport_applies(h, w)) return std::nullopt;
+    const FdStats* fd = worst_fd(c.p, &FdStats::herd_rereports);
+    int k = epoll_threads(c.p);
+    std::string text = fmt::format(
+        "{} epoll reports ({} per wait) handed an fd to a thread while the thread last handed it had not read it{}: "
+        "{} threads wait on a shared epoll fd and are woken for the same event — register such fds "
+        "EPOLLONESHOT (EPOLLET|EPOLLONESHOT, re-armed with EPOLL_CTL_MOD once handled) so one thread holds an fd at "
+        "a time, or give each thread its own epoll fd (a listener shared by them with EPOLLEXCLUSIVE, or one per "
+        "thread with SO_REUSEPORT)",
+        n(h), dec(share(h, w), 2), worst_fd_words(fd, &FdStats::herd_rereports), k);
+    Figs figs = rereport_figs(c, h, fd, &FdStats::herd_rereports);
+    figs.push_back({"epoll_threads", k});
+    return make_finding("shared_epoll_herd", by_share_of_waits(h, w), text, figs);
 }
 
 MaybeFinding lt_rereports_partial(const Ctx& c) {

@@ -60,12 +60,8 @@ bool sleeps_in_io(const Figures& f) {
     return s > 0 && at_least_pct(s, s + f.wakeups, kIoSleepPct) && at_least_pct(s, f.recv + f.accepts, kIoSleepMinPct);
 }
 
-// Enough readiness to drive the IO calls made. A thread's ready events are
-// only an estimate, so its own waits count as well.
-bool readiness_seen(const Figures& f) {
-    return at_least_pct(f.ready, f.io(), kReadyPerIoPct) ||
-           (f.per_thread && at_least_pct(f.waits(), f.io(), kReadyPerIoPct));
-}
+// Enough readiness to drive the IO calls made.
+bool readiness_seen(const Figures& f) { return at_least_pct(f.ready, f.io(), kReadyPerIoPct); }
 
 // The IO is not driven by readiness: too little readiness for the IO calls
 // made, or the process sleeps in its reads rather than in its waits.
@@ -167,15 +163,15 @@ void trigger_verdict(Verdict& v, const TriggerCounts& t, const char* scope) {
         v.m.name = "epoll-et";
         v.say(head + pct(t.et, t.fds()) + " edge-triggered");
         v.cap(level(t.reports, t.et, t.fds()));
-    } else if (at_least_pct(t.level(), t.fds(), kTriggerPct)) {
+    } else if (at_least_pct(t.level, t.fds(), kTriggerPct)) {
         v.m.name = "epoll-lt";
-        v.say(head + pct(t.level(), t.fds()) + " level-triggered");
-        v.cap(level(t.reports, t.level(), t.fds()));
+        v.say(head + pct(t.level, t.fds()) + " level-triggered");
+        v.cap(level(t.reports, t.level, t.fds()));
     } else {
         v.m.name = "epoll-mixed";
-        v.say(head + pct(t.et, t.fds()) + " edge-triggered, " + pct(t.level(), t.fds()) + " level-triggered");
+        v.say(head + pct(t.et, t.fds()) + " edge-triggered, " + pct(t.level, t.fds()) + " level-triggered");
         // How evenly mixed: 50/50 is certain, 89/11 nearly one kind.
-        v.cap(level(t.reports, 2 * std::min(t.et, t.level()), t.fds()));
+        v.cap(level(t.reports, 2 * std::min(t.et, t.level), t.fds()));
     }
     std::string aside;
     if (t.set_aside_listeners > 0) aside = plural(t.set_aside_listeners, "listening socket", "listening sockets");
@@ -233,7 +229,7 @@ Model classify_figures(const Figures& f, const TriggerCounts& t) {
 Model classify(const ProcessStats& p) { return classify_figures(figures_of(p), epoll_triggers(p)); }
 
 Model classify_thread(const ThreadStats& t, const ProcessStats& owner) {
-    return classify_figures(figures_of(t, owner), epoll_triggers(owner));
+    return classify_figures(figures_of(t), epoll_triggers(owner));
 }
 
 }  // namespace iotrace

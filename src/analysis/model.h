@@ -12,9 +12,8 @@ namespace iotrace {
 
 Model classify(const ProcessStats& p);
 
-// A thread's own calls decide; the epoll trigger figures are the owner's
-// (fds are shared by the process's threads), and its ready events are
-// estimated as its share of the owner's waits.
+// A thread's own calls decide (its ready events included); the epoll trigger
+// figures are the owner's (fds are shared by the process's threads).
 Model classify_thread(const ThreadStats& t, const ProcessStats& owner);
 
 }  // namespace iotrace

@@ -37,7 +37,7 @@ inline constexpr uint64_t kBusySleepPct = 10;
 inline constexpr uint64_t kTriggerPct = 90;
 
 // oneshot modifier: at least this share of the counted epoll fds is
-// EPOLLONESHOT (without EPOLLET).
+// EPOLLONESHOT (level- or edge-triggered alike).
 inline constexpr uint64_t kOneshotPct = 50;
 
 // Confidence: the calls (or reports) the deciding rule saw, and the share

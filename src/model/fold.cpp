@@ -33,6 +33,7 @@ void fold_percpu(const iot_proc* per_cpu, size_t ncpu, ProcessStats& out) {
         sum.write_rereports_unwritten += v.write_rereports_unwritten;
         sum.et_notifications += v.et_notifications;
         sum.et_undrained += v.et_undrained;
+        sum.herd_rereports += v.herd_rereports;
         sum.wait_zero_timeout += v.wait_zero_timeout;
         sum.recv_blocked += v.recv_blocked;
         sum.accept_blocked += v.accept_blocked;
@@ -95,6 +96,7 @@ void derive_families(const iot_proc& raw, ProcessStats& out) {
     out.readiness.write_rereports_unwritten = raw.write_rereports_unwritten;
     out.readiness.et_notifications = raw.et_notifications;
     out.readiness.et_undrained = raw.et_undrained;
+    out.readiness.herd_rereports = raw.herd_rereports;
     out.waits.zero_timeout = raw.wait_zero_timeout;
     out.recv.blocked = raw.recv_blocked;
     out.accept.blocked = raw.accept_blocked;
@@ -105,6 +107,7 @@ FdStats fd_from_raw(int fd, const iot_fd& raw) {
     f.fd = fd;
     f.kind = std::string(fd_kind_name(raw.kind));
     f.trigger = std::string(trigger_name(raw.trigger));
+    f.oneshot = raw.oneshot != 0;
     if (raw.kind == IOT_KIND_TCP || raw.kind == IOT_KIND_TCP6 || raw.kind == IOT_KIND_UDP) {
         // tcp is AF_INET: only the first 4 bytes are its address (the rest may
         // hold a previous tcp6 socket's bytes when the number was reused).
@@ -126,6 +129,7 @@ FdStats fd_from_raw(int fd, const iot_fd& raw) {
     f.write_rereports = raw.write_rereports;
     f.et_notifications = raw.et_notifications;
     f.et_undrained = raw.et_undrained;
+    f.herd_rereports = raw.herd_rereports;
     return f;
 }
 

@@ -41,6 +41,7 @@ struct ReadinessStats {
     uint64_t write_rereports_unwritten = 0;
     uint64_t et_notifications = 0;
     uint64_t et_undrained = 0;
+    uint64_t herd_rereports = 0;  // readable reports handed to a thread while another's was unread
 };
 
 // One fd that a wait reported, as the kernel classified it when first seen.
@@ -62,6 +63,8 @@ struct FdStats {
     uint64_t write_rereports = 0;
     uint64_t et_notifications = 0;
     uint64_t et_undrained = 0;
+    bool oneshot = false;  // registered EPOLLONESHOT, with or without EPOLLET (as last reported)
+    uint64_t herd_rereports = 0;
 };
 
 struct ThreadStats {
@@ -79,6 +82,7 @@ struct ThreadStats {
     uint64_t accepts = 0;
     uint64_t accept_blocked = 0;
     uint64_t uring_enters = 0;
+    uint64_t ready = 0;     // sum of its waits' positive returns (its part of waits.ready)
     Diagnosis diagnosis{};  // filled by diagnose() (src/analysis/diagnose.h)
 };
 

@@ -51,6 +51,7 @@ ordered_json fd_json(const FdStats& f) {
         {"fd", f.fd},
         {"kind", f.kind},
         {"trigger", f.trigger},
+        {"oneshot", f.oneshot},
         {"local", f.local},
         {"peer", f.peer},
         {"reported", f.reported},
@@ -65,6 +66,7 @@ ordered_json fd_json(const FdStats& f) {
         {"write_rereports", f.write_rereports},
         {"et_notifications", f.et_notifications},
         {"et_undrained", f.et_undrained},
+        {"herd_rereports", f.herd_rereports},
     };
 }
 
@@ -76,6 +78,7 @@ ordered_json thread_json(const ThreadStats& t) {
         {"findings", findings_json(t.diagnosis.findings)},
         {"waits", t.waits},
         {"wakeups", t.wakeups},
+        {"ready", t.ready},
         {"recv", t.recv},
         {"select_waits", t.select_waits},
         {"poll_waits", t.poll_waits},
@@ -138,7 +141,8 @@ ordered_json process_json(const ProcessStats& p) {
           {"lt_rereports_partial", p.readiness.lt_rereports_partial},
           {"write_rereports_unwritten", p.readiness.write_rereports_unwritten},
           {"et_notifications", p.readiness.et_notifications},
-          {"et_undrained", p.readiness.et_undrained}}},
+          {"et_undrained", p.readiness.et_undrained},
+          {"herd_rereports", p.readiness.herd_rereports}}},
         {"fds", std::move(fds)},
         {"threads", std::move(threads)},
     };

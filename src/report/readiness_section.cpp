@@ -54,11 +54,13 @@ std::string thread_table(const ProcessStats& p) {
     if (p.threads.size() < 2) return "";
     bool models = threads_differ(p);
     std::string out = "threads:\n";
-    std::string head = fmt::format("  {:>8} {:<16} {:>10} {:>10} {:>10}", "tid", "comm", "waits", "wakeups", "recv");
+    std::string head =
+        fmt::format("  {:>8} {:<16} {:>10} {:>10} {:>10} {:>10}", "tid", "comm", "waits", "wakeups", "ready", "recv");
     out += head + (models ? "  model\n" : "\n");
     for (const auto& t : p.threads) {
-        std::string row = fmt::format("  {:>8} {:<16} {:>10} {:>10} {:>10}", t.tid, t.comm, group_digits(t.waits),
-                                      group_digits(t.wakeups), group_digits(t.recv));
+        std::string row = fmt::format("  {:>8} {:<16} {:>10} {:>10} {:>10} {:>10}", t.tid, t.comm,
+                                      group_digits(t.waits), group_digits(t.wakeups), group_digits(t.ready),
+                                      group_digits(t.recv));
         if (models) row += "  " + model_label(t.diagnosis.model);
         out += row + "\n";
     }
@@ -78,6 +80,9 @@ std::string readiness_section(const ProcessStats& p) {
             group_digits(r.lt_rereports), group_digits(r.lt_rereports_unread), group_digits(r.lt_rereports_partial),
             group_digits(r.write_rereports_unwritten), group_digits(r.et_notifications),
             group_digits(r.et_undrained));
+        if (r.herd_rereports > 0)
+            out += fmt::format("  {} herd re-reports: an fd handed to another thread before the last one read it\n",
+                               group_digits(r.herd_rereports));
     }
     out += fd_table(p);
     out += thread_table(p);

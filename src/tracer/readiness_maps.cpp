@@ -61,6 +61,7 @@ std::vector<ThreadStats> read_thread_stats(bpf_map* threads, int tgid, bool remo
         t.accepts = v.accepts;
         t.accept_blocked = v.accept_blocked;
         t.uring_enters = v.uring_enters;
+        t.ready = v.ready;
         out.push_back(std::move(t));
         if (remove) bpf_map__delete_elem(threads, &tid, sizeof(tid), 0);
     }

@@ -75,6 +75,9 @@ const std::vector<ModeExp>& modes() {
         {"epoll-oneshot",
          {"epoll-lt", "oneshot", true, {}, plus(kLoopNever, {"select_scan_cost", "bookkeeping_copy"})},
          "epoll-lt", {}},
+        {"epoll-et-oneshot",
+         {"epoll-et", "oneshot", true, {}, plus(kLoopNever, {"select_scan_cost", "bookkeeping_copy"})},
+         "epoll-et", {}},
         // 65 fds watched per wait to find 4: the scan finding; 650 bytes of
         // pollfd array copied per wait against 1,024 of data: bookkeeping.
         {"poll", {"poll", "", true, {"select_scan_cost", "bookkeeping_copy"}, kLoopNever}, "poll", {}},
@@ -185,12 +188,44 @@ TEST(DiagnosisModelsThreads, MixedThreads) {
     if (HasFailure()) ADD_FAILURE() << "the process's report:\n" << brief(*p);
 }
 
+// The oneshot modifier is counted among edge-triggered fds too: all 64
+// connections are EPOLLET|EPOLLONESHOT (the listener, level-triggered, is
+// set aside), and each connection's fds entry says so.
+TEST(DiagnosisModelsFindings, EdgeTriggeredOneshotEvidence) {
+    const RunResult& r = runs().at("epoll-et-oneshot");
+    ASSERT_EQ(r.error, "");
+    const json* p = target_of(r);
+    ASSERT_NE(p, nullptr);
+    const json& ev = (*p)["model"]["evidence"];
+    ASSERT_TRUE(ev.is_array());
+    std::vector<std::string> got;
+    for (const auto& e : ev) got.push_back(e.get<std::string>());
+    ASSERT_EQ(got.size(), 4u) << model_line(*p);
+    EXPECT_EQ(got[1], "64 epoll fds reported, 100.0% edge-triggered");
+    EXPECT_EQ(got[2], "not counted: 1 listening socket");
+    EXPECT_EQ(got[3], "64 of 64 EPOLLONESHOT (100.0%)");
+    size_t oneshot = 0, listeners = 0;
+    for (const auto& f : (*p)["fds"]) {
+        if (f.value("peer", "x").empty()) {
+            ++listeners;
+            EXPECT_EQ(f.value("trigger", ""), "lt");
+            EXPECT_FALSE(f.value("oneshot", true));
+        } else {
+            EXPECT_EQ(f.value("trigger", ""), "et") << f.dump();
+            oneshot += f.value("oneshot", false);
+        }
+    }
+    EXPECT_EQ(listeners, 1u);
+    EXPECT_EQ(oneshot, 64u);
+}
+
 // small_reads says "more was waiting" when reads fill the buffer. Every read
 // of these workloads that fills its buffer asks for exactly the 64-byte
 // answer the peer sent, and the queue is empty afterwards: nothing was
 // waiting, a larger buffer would save no call.
 TEST(DiagnosisModelsFindings, ExactSizeReadsAreNotSmallReads) {
-    for (const char* mode : {"blocking", "epoll-lt", "epoll-et", "epoll-mixed", "epoll-oneshot", "poll", "select"}) {
+    for (const char* mode :
+         {"blocking", "epoll-lt", "epoll-et", "epoll-mixed", "epoll-oneshot", "epoll-et-oneshot", "poll", "select"}) {
         const RunResult& r = runs().at(mode);
         ASSERT_EQ(r.error, "") << mode;
         const json* p = target_of(r);
@@ -250,6 +285,8 @@ const std::vector<StraceExp>& strace_table() {
                          {"read", {2500, 500}}, {"write", {2000, 0}}}},
         {"epoll-oneshot", {{"accept4", {65, 1}}, {"epoll_ctl", {1065, 0}}, {"epoll_wait", {251, 0}},
                            {"read", {2000, 0}}, {"write", {2000, 0}}}},
+        {"epoll-et-oneshot", {{"accept4", {65, 1}}, {"epoll_ctl", {1065, 0}}, {"epoll_wait", {251, 0}},
+                              {"read", {3000, 1000}}, {"write", {2000, 0}}}},
         {"poll", {{"accept4", {65, 1}}, {"poll", {251, 0}}, {"read", {2000, 0}}, {"write", {2000, 0}}}},
         {"select", {{"accept4", {65, 1}}, {"select", {251, 0}}, {"read", {2000, 0}}, {"write", {2000, 0}}}},
         {"idle", {}},

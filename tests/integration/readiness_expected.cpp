@@ -21,9 +21,14 @@
 //   W            the same for writable, with no send-family call since.
 //   ET           an epoll event for an EPOLLET registration; undrained if
 //                its waiter enters its next wait before a drain of the fd.
+//   H            herd re-report: an epoll waiter reports the fd readable
+//                to a thread other than the one its last readable report of
+//                the fd went to, and the fd was neither read nor closed
+//                since (any trigger; select/poll waiters are threads).
 //   wakeups      wait calls that blocked and were woken.
-// The thread entries count wait calls, wakeups and receive calls (recv
-// family; accept is not a receive).
+// The thread entries count wait calls, wakeups, ready events (the positive
+// returns of the thread's waits) and receive calls (recv family; accept is
+// not a receive).
 #include "readiness_expected.h"
 
 #include <stdexcept>
@@ -78,7 +83,7 @@ ReadinessExp epoll_lt() {
         {.fd = 51, .kind = "tcp", .trigger = "lt", .local = "127.0.0.1:{listen_port}", .peer = "",
          .reported = 4, .reads = 3, .eagain = 1, .drains = 1, .lt_unread = 1, .lt_partial = 1},
     };
-    e.threads = {{.tid = kPid, .waits = 19, .wakeups = 0, .recv = 10}};
+    e.threads = {{.tid = kPid, .waits = 19, .wakeups = 0, .recv = 10, .ready = 18}};
     return e;
 }
 
@@ -115,7 +120,7 @@ ReadinessExp select_lt() {
          .lt_unread = 4, .lt_partial = 1, .write_rereports = 1},
         {.fd = 43, .kind = "unix", .trigger = "select", .reported = 4, .writes = 1, .write_rereports = 2},
     };
-    e.threads = {{.tid = kPid, .waits = 16, .wakeups = 0, .recv = 3}};
+    e.threads = {{.tid = kPid, .waits = 16, .wakeups = 0, .recv = 3, .ready = 16}};
     return e;
 }
 
@@ -156,7 +161,7 @@ ReadinessExp poll_lt() {
          .lt_unread = 2, .lt_partial = 1},
         {.fd = 45, .kind = "pipe", .trigger = "poll", .reported = 6, .writes = 1, .write_rereports = 4},
     };
-    e.threads = {{.tid = kPid, .waits = 6, .wakeups = 0, .recv = 5}};
+    e.threads = {{.tid = kPid, .waits = 6, .wakeups = 0, .recv = 5, .ready = 4 + 4 + 4 + 3 + 4 + 4}};
     return e;
 }
 
@@ -181,7 +186,7 @@ ReadinessExp epoll_out() {
         {.fd = 40, .kind = "unix", .trigger = "lt", .reported = 11, .reads = 1, .bytes = 2, .writes = 2,
          .lt_unread = 1, .lt_partial = 1, .write_rereports = 5},
     };
-    e.threads = {{.tid = kPid, .waits = 8, .wakeups = 0, .recv = 1}};
+    e.threads = {{.tid = kPid, .waits = 8, .wakeups = 0, .recv = 1, .ready = 8}};
     return e;
 }
 
@@ -215,7 +220,7 @@ ReadinessExp epoll_et() {
         {.fd = 42, .kind = "unix", .trigger = "et", .reported = 2, .reads = 2, .bytes = 10, .drains = 1,
          .et_notifications = 2, .et_undrained = 1},
     };
-    e.threads = {{.tid = kPid, .waits = 12, .wakeups = 0, .recv = 7}};
+    e.threads = {{.tid = kPid, .waits = 12, .wakeups = 0, .recv = 7, .ready = 7}};
     return e;
 }
 
@@ -228,7 +233,7 @@ ReadinessExp oneshot() {
     //   w6: drained: no; MOD to EPOLLIN|EPOLLONESHOT|EPOLLET; w7 ET; w8
     //   judges it: undrained; disarmed -> 0.
     //   40: reported 6, reads 2, bytes 10, drains 1, U 1, P 1, ET 1,
-    //   undrained 1; trigger: et (w7, the last report)
+    //   undrained 1; trigger: et, oneshot (w7, the last report)
     e.sys["epoll_ctl"] = {.calls = 6};  // ADD + 5 MOD
     e.sys["epoll_wait"] = {.calls = 8};
     e.sys["read"] = {.calls = 2};
@@ -236,10 +241,10 @@ ReadinessExp oneshot() {
     e.recv = {.calls = 2, .bytes = 10, .short_ = 1};
     e.readiness = {.unread = 1, .partial = 1, .et_notifications = 1, .et_undrained = 1};
     e.fds = {
-        {.fd = 40, .kind = "unix", .trigger = "et", .reported = 6, .reads = 2, .bytes = 10, .drains = 1,
-         .lt_unread = 1, .lt_partial = 1, .et_notifications = 1, .et_undrained = 1},
+        {.fd = 40, .kind = "unix", .trigger = "et", .oneshot = true, .reported = 6, .reads = 2, .bytes = 10,
+         .drains = 1, .lt_unread = 1, .lt_partial = 1, .et_notifications = 1, .et_undrained = 1},
     };
-    e.threads = {{.tid = kPid, .waits = 8, .wakeups = 0, .recv = 2}};
+    e.threads = {{.tid = kPid, .waits = 8, .wakeups = 0, .recv = 2, .ready = 6}};
     return e;
 }
 
@@ -248,33 +253,37 @@ ReadinessExp preattach() {
     ReadinessExp e;
     // Registered before attach (known from fdinfo only):
     //   ep1 50: 40 IN data C(40); 42 IN|ET data C(42); 44 OUT data 0x1234
-    //   ep2 51: 40 IN data 42; 46 IN|ONESHOT data 40
-    // (C(fd) = 0xdeadbeef00000000|fd); 40, 42, 46 hold 10 bytes each.
+    //   ep2 51: 40 IN data 42; 46 IN|ONESHOT data 40; 48 IN|ONESHOT|ET data 48
+    // (C(fd) = 0xdeadbeef00000000|fd); 40, 42, 46, 48 hold 10 bytes each.
+    // The events word is loaded as fdinfo shows it, mode bits included, so
+    // the trigger and the oneshot flag come out as for a live registration.
     //   w1 (ep1 #1) -> 40r first, 42 ET, 44w first
     //   w2 (ep1 #2): judges 42: undrained; -> 40r U, 44w W
     //   w3 (ep2 #1) -> data 42 = fd 40: first for ep2: no; data 40 = fd 46:
-    //   first, trigger oneshot
-    //   w4 (ep2 #2) -> fd 40 U (46 disarmed)
+    //   first, trigger oneshot; data 48: ET, trigger et, oneshot
+    //   w4 (ep2 #2): judges 48: undrained; -> fd 40 U (46, 48 disarmed)
     //   read 40 64 -> 10, read 42 64 -> 10 (both short: drains)
     //   w5 (ep1 #3) -> 44w W
     //   40: reported 4, reads 1, bytes 10, drains 1, U 2
     //   42: reported 1, reads 1, bytes 10, drains 1, ET 1, undrained 1
-    //   44: reported 3, W 2; 46: reported 1
+    //   44: reported 3, W 2; 46: reported 1; 48: reported 1, ET 1, undrained 1
     // The epoll_ctl calls ran before attach: not counted.
     e.sys["epoll_wait"] = {.calls = 5};
     e.sys["read"] = {.calls = 2};
-    e.waits = {.calls = 5, .empty = 0, .ready = 3 + 2 + 2 + 1 + 1, .wakeups = 0};
+    e.waits = {.calls = 5, .empty = 0, .ready = 3 + 2 + 3 + 1 + 1, .wakeups = 0};
     e.recv = {.calls = 2, .bytes = 20, .short_ = 2};
-    e.readiness = {.unread = 2, .write_unwritten = 2, .et_notifications = 1, .et_undrained = 1};
+    e.readiness = {.unread = 2, .write_unwritten = 2, .et_notifications = 2, .et_undrained = 2};
     e.fds = {
         {.fd = 40, .kind = "unix", .trigger = "lt", .reported = 4, .reads = 1, .bytes = 10, .drains = 1,
          .lt_unread = 2},
         {.fd = 42, .kind = "unix", .trigger = "et", .reported = 1, .reads = 1, .bytes = 10, .drains = 1,
          .et_notifications = 1, .et_undrained = 1},
         {.fd = 44, .kind = "unix", .trigger = "lt", .reported = 3, .write_rereports = 2},
-        {.fd = 46, .kind = "unix", .trigger = "oneshot", .reported = 1},
+        {.fd = 46, .kind = "unix", .trigger = "oneshot", .oneshot = true, .reported = 1},
+        {.fd = 48, .kind = "unix", .trigger = "et", .oneshot = true, .reported = 1, .et_notifications = 1,
+         .et_undrained = 1},
     };
-    e.threads = {{.tid = kPid, .waits = 5, .wakeups = 0, .recv = 2}};
+    e.threads = {{.tid = kPid, .waits = 5, .wakeups = 0, .recv = 2, .ready = 3 + 2 + 3 + 1 + 1}};
     return e;
 }
 
@@ -310,7 +319,7 @@ ReadinessExp cookies() {
         {.fd = 42, .kind = "unix", .trigger = "lt", .reported = 5, .lt_unread = 3, .et_notifications = 1,
          .et_undrained = 1},
     };
-    e.threads = {{.tid = kPid, .waits = 8, .wakeups = 0, .recv = 1}};
+    e.threads = {{.tid = kPid, .waits = 8, .wakeups = 0, .recv = 1, .ready = 2 + 2 + 2 + 1 + 1 + 0 + 2 + 1}};
     return e;
 }
 
@@ -318,11 +327,12 @@ ReadinessExp cookies() {
 ReadinessExp threads() {
     ReadinessExp e;
     // Epoll 50 (40 LT, 30 bytes); the threads take turns, so its waits are:
-    //   w1 main: first; w2 T1: U; T1 recvfrom 10 (full); w3 T2: P; T2 read 10
-    //   (full); w4 T2: P; w5 T3: U; T3 read 64 -> 10 (short: drain); T3 read
-    //   -> EAGAIN (drain); w6 T1 -> 0; +5; w7 T2: w6 did not report: no;
-    //   w8 T3: U.
-    //   40: reported 7, reads 4, bytes 30, eagain 1, drains 2, U 3, P 2
+    //   w1 main: first; w2 T1: U, H (main's, unread); T1 recvfrom 10 (full);
+    //   w3 T2: P (T1 read it: no H); T2 read 10 (full); w4 T2: P (same
+    //   thread: no H); w5 T3: U, H (T2's w4, unread); T3 read 64 -> 10
+    //   (short: drain); T3 read -> EAGAIN (drain); w6 T1 -> 0; +5; w7 T2: w6
+    //   did not report: no (T3 read since w5: no H); w8 T3: U, H (T2's w7).
+    //   40: reported 7, reads 4, bytes 30, eagain 1, drains 2, U 3, P 2, H 3
     //   main: waits 1; T1: waits 2 (w2 w6), recv 1; T2: waits 3 (w3 w4 w7),
     //   recv 1; T3: waits 2 (w5 w8), recv 2
     e.sys["epoll_ctl"] = {.calls = 1};
@@ -331,16 +341,16 @@ ReadinessExp threads() {
     e.sys["read"] = {.calls = 3, .errors = 1, .eagain = 1};
     e.waits = {.calls = 8, .empty = 1, .ready = 7, .wakeups = 0};
     e.recv = {.calls = 4, .bytes = 30, .eagain = 1, .short_ = 1};
-    e.readiness = {.unread = 3, .partial = 2};
+    e.readiness = {.unread = 3, .partial = 2, .herd = 3};
     e.fds = {
         {.fd = 40, .kind = "unix", .trigger = "lt", .reported = 7, .reads = 4, .bytes = 30, .eagain = 1,
-         .drains = 2, .lt_unread = 3, .lt_partial = 2},
+         .drains = 2, .lt_unread = 3, .lt_partial = 2, .herd = 3},
     };
     e.threads = {
-        {.tid = "{tid0}", .waits = 1, .wakeups = 0, .recv = 0},
-        {.tid = "{tid1}", .waits = 2, .wakeups = 0, .recv = 1},
-        {.tid = "{tid2}", .waits = 3, .wakeups = 0, .recv = 1},
-        {.tid = "{tid3}", .waits = 2, .wakeups = 0, .recv = 2},
+        {.tid = "{tid0}", .waits = 1, .wakeups = 0, .recv = 0, .ready = 1},  // w1
+        {.tid = "{tid1}", .waits = 2, .wakeups = 0, .recv = 1, .ready = 1},  // w2, w6 (empty)
+        {.tid = "{tid2}", .waits = 3, .wakeups = 0, .recv = 1, .ready = 3},  // w3, w4, w7
+        {.tid = "{tid3}", .waits = 2, .wakeups = 0, .recv = 2, .ready = 2},  // w5, w8
     };
     return e;
 }
@@ -369,7 +379,7 @@ ReadinessExp many() {
         e.fds.push_back({.fd = fd, .kind = "eventfd", .trigger = "poll", .reported = 4, .lt_unread = 3});
     e.fds.push_back(
         {.fd = 127, .kind = "pipe", .trigger = "select", .reported = 2, .reads = 1, .bytes = 1, .lt_unread = 1});
-    e.threads = {{.tid = kPid, .waits = 4, .wakeups = 0, .recv = 1}};
+    e.threads = {{.tid = kPid, .waits = 4, .wakeups = 0, .recv = 1, .ready = 6 + 6 + 5 + 5}};
     return e;
 }
 
@@ -401,7 +411,7 @@ ReadinessExp reuse() {
         {.fd = 44, .kind = "udp", .trigger = "lt", .local = "127.0.0.1:{udp_port}", .peer = "", .reported = 4,
          .lt_unread = 2},
     };
-    e.threads = {{.tid = kPid, .waits = 8, .wakeups = 0, .recv = 1}};
+    e.threads = {{.tid = kPid, .waits = 8, .wakeups = 0, .recv = 1, .ready = 8}};
     return e;
 }
 
@@ -423,7 +433,7 @@ ReadinessExp sleep_scenario() {
     e.waits = {.calls = 6, .empty = 3, .ready = 3, .wakeups = 4};
     e.readiness = {.unread = 2};
     e.fds = {{.fd = 40, .kind = "unix", .trigger = "lt", .reported = 3, .lt_unread = 2}};
-    e.threads = {{.tid = kPid, .waits = 6, .wakeups = 4, .recv = 0}};
+    e.threads = {{.tid = kPid, .waits = 6, .wakeups = 4, .recv = 0, .ready = 3}};
     return e;
 }
 
@@ -437,7 +447,89 @@ ReadinessExp preempt() {
     // was preempted, and that preemption inside the waits is off CPU.)
     e.sys["select"] = {.calls = 2000};
     e.waits = {.calls = 2000, .empty = 2000, .ready = 0, .wakeups = 0};
-    e.threads = {{.tid = kPid, .waits = 2000, .wakeups = 0, .recv = 0}};
+    e.threads = {{.tid = kPid, .waits = 2000, .wakeups = 0, .recv = 0, .ready = 0}};
+    return e;
+}
+
+// ---- herd ---------------------------------------------------------------------
+ReadinessExp herd() {
+    ReadinessExp e;
+    // Pipe 40 (read end; 41 the write end) registered EPOLLIN (LT) on epoll
+    // 50. Workers W0, W1, W2 enter epoll_wait(50, -1) one after the other,
+    // each asleep in it before the next enters; after each the main thread
+    // makes an empty epoll_wait(50, 0) (e). Epoll 50's waits in a round:
+    // W0, e, W1, e, W2. Then 1 byte is written to 41 (pwritev2: not
+    // probed). The callback wakes one waiter; its scan puts 40 back on the
+    // ready list (LT) and wakes the next, and so on: all three workers are
+    // handed 40 before anyone reads it. Then W(r mod 3) reads it (64 -> 1:
+    // short, drain). 5 rounds; in each, whatever the order their exits are
+    // seen in:
+    //   the first report of 40: the last one (previous round) was read
+    //   since: nothing; the second and third: H (the previous one went to
+    //   another worker, unread). Never U: no two worker waits are
+    //   consecutive waits of epoll 50.
+    // Then the main thread: +1 byte; m1 -> 40: read since the last report:
+    // nothing; m2 -> 40: U (its own m1: no H); read -> 1.
+    //   40: reported 17, reads 6, bytes 6, drains 6, U 1, H 5 x 2 = 10
+    // The workers slept in every wait: 15 wakeups; e and m1, m2 have timeout
+    // 0 and do not sleep.
+    e.sys["epoll_ctl"] = {.calls = 1};
+    e.sys["epoll_wait"] = {.calls = 15 + 15 + 2};
+    e.sys["read"] = {.calls = 6};
+    e.waits = {.calls = 32, .empty = 15, .ready = 17, .wakeups = 15};
+    e.recv = {.calls = 6, .bytes = 6, .short_ = 6};
+    e.readiness = {.unread = 1, .herd = 10};
+    e.fds = {
+        {.fd = 40, .kind = "pipe", .trigger = "lt", .reported = 17, .reads = 6, .bytes = 6, .drains = 6,
+         .lt_unread = 1, .herd = 10},
+    };
+    // W0 reads in rounds 0 and 3, W1 in 1 and 4, W2 in 2.
+    e.threads = {
+        {.tid = kPid, .waits = 15 + 2, .wakeups = 0, .recv = 1, .ready = 2},
+        {.tid = "{tid0}", .waits = 5, .wakeups = 5, .recv = 2, .ready = 5},
+        {.tid = "{tid1}", .waits = 5, .wakeups = 5, .recv = 2, .ready = 5},
+        {.tid = "{tid2}", .waits = 5, .wakeups = 5, .recv = 1, .ready = 5},
+    };
+    return e;
+}
+
+// ---- thread_ready -------------------------------------------------------------
+ReadinessExp thread_ready() {
+    ReadinessExp e;
+    // 40, 42, 44 hold 10 bytes each; 40, 42, 44 on epoll 50 (LT).
+    // Main thread (waiter main):
+    //   s1 select r={40,42,44} -> 3: firsts
+    //   p1 poll {40,42} -> 2: U 40, U 42 (s1 reported both, nothing read)
+    // Worker thread (epoll 50, a waiter of its own):
+    //   w1 -> 40, 42, 44: firsts for epoll 50
+    //   read 44 64 -> 10 (short: drain)
+    //   w2 -> 40, 42: U 40, U 42 (44 drained, empty)
+    //   read 40 64 -> 10 (short: drain)
+    //   w3 -> 42: U
+    //   40: reported 4, reads 1, bytes 10, drains 1, U 2; trigger lt (w2)
+    //   42: reported 5, U 3; trigger lt (w3)
+    //   44: reported 2, reads 1, bytes 10, drains 1
+    // Threads: main 2 waits, 3 + 2 = 5 ready; worker 3 waits, 3 + 2 + 1 = 6
+    // ready. (The share-of-waits estimate this replaces gave main 11 x 2/5 =
+    // 4 and the worker 6.)
+    e.sys["select"] = {.calls = 1};
+    e.sys["poll"] = {.calls = 1};
+    e.sys["epoll_ctl"] = {.calls = 3};
+    e.sys["epoll_wait"] = {.calls = 3};
+    e.sys["read"] = {.calls = 2};
+    e.waits = {.calls = 5, .empty = 0, .ready = 3 + 2 + 3 + 2 + 1, .wakeups = 0};
+    e.recv = {.calls = 2, .bytes = 20, .short_ = 2};
+    e.readiness = {.unread = 2 + 3};
+    e.fds = {
+        {.fd = 40, .kind = "unix", .trigger = "lt", .reported = 4, .reads = 1, .bytes = 10, .drains = 1,
+         .lt_unread = 2},
+        {.fd = 42, .kind = "unix", .trigger = "lt", .reported = 5, .lt_unread = 3},
+        {.fd = 44, .kind = "unix", .trigger = "lt", .reported = 2, .reads = 1, .bytes = 10, .drains = 1},
+    };
+    e.threads = {
+        {.tid = kPid, .waits = 2, .wakeups = 0, .recv = 0, .ready = 5},
+        {.tid = "{worker_tid}", .waits = 3, .wakeups = 0, .recv = 2, .ready = 6},
+    };
     return e;
 }
 
@@ -465,7 +557,7 @@ ReadinessExp counters() {
         {.fd = 42, .kind = "timerfd", .trigger = "poll", .reported = 1, .reads = 2, .bytes = 8, .eagain = 1,
          .drains = 1},
     };
-    e.threads = {{.tid = kPid, .waits = 3, .wakeups = 0, .recv = 6}};
+    e.threads = {{.tid = kPid, .waits = 3, .wakeups = 0, .recv = 6, .ready = 3 + 1 + 1}};
     return e;
 }
 
@@ -503,7 +595,7 @@ ReadinessExp kinds() {
         fd(61, "file"),
         fd(62, "other"),
     };
-    e.threads = {{.tid = kPid, .waits = 1, .wakeups = 0, .recv = 0}};
+    e.threads = {{.tid = kPid, .waits = 1, .wakeups = 0, .recv = 0, .ready = 16}};
     return e;
 }
 
@@ -514,7 +606,8 @@ const std::vector<ReadinessScenario>& readiness_scenarios() {
         {"epoll_lt", true}, {"select_lt", true}, {"poll_lt", true}, {"epoll_out", true},
         {"epoll_et", true}, {"oneshot", true},   {"preattach", false}, {"cookies", true},
         {"threads", true},  {"many", true},      {"reuse", true},      {"sleep", true},
-        {"counters", true}, {"preempt", true},   {"kinds", false},
+        {"counters", true}, {"preempt", true},   {"kinds", false},     {"thread_ready", true},
+        {"herd", true},
     };
     return v;
 }
@@ -535,6 +628,8 @@ ReadinessExp readiness_expected(const std::string& name) {
     if (name == "counters") return counters();
     if (name == "preempt") return preempt();
     if (name == "kinds") return kinds();
+    if (name == "thread_ready") return thread_ready();
+    if (name == "herd") return herd();
     throw std::invalid_argument("no readiness expectations for scenario " + name);
 }
 

@@ -16,14 +16,17 @@ namespace itest {
 struct FdExp {
     int fd = -1;
     std::string kind = "", trigger = "", local = "", peer = "";
+    bool oneshot = false;
     uint64_t reported = 0, reads = 0, bytes = 0, eagain = 0, drains = 0, writes = 0;
     uint64_t lt_unread = 0, lt_partial = 0, write_rereports = 0, et_notifications = 0, et_undrained = 0;
+    uint64_t herd = 0;  // herd_rereports
 };
 
 // One entry of "threads"; tid is "{pid}" (the main thread) or {NAME}.
 struct ThreadExp {
     std::string tid = "";
     uint64_t waits = 0, wakeups = 0, recv = 0;
+    uint64_t ready = 0;  // the positive returns of its waits
 };
 
 struct ReadinessExp {
@@ -35,7 +38,7 @@ struct ReadinessExp {
         uint64_t calls = 0, bytes = 0, eagain = 0, eof = 0, short_ = 0;
     } recv;
     struct {
-        uint64_t unread = 0, partial = 0, write_unwritten = 0, et_notifications = 0, et_undrained = 0;
+        uint64_t unread = 0, partial = 0, write_unwritten = 0, et_notifications = 0, et_undrained = 0, herd = 0;
     } readiness;
     std::vector<FdExp> fds;          // every entry, any order (the test sorts)
     std::vector<ThreadExp> threads;  // every entry

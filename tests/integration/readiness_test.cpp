@@ -13,6 +13,7 @@
 #include <sstream>
 #include <string>
 #include <tuple>
+#include <vector>
 
 #include "harness.h"
 #include "readiness_expected.h"
@@ -95,10 +96,38 @@ std::string str(const json& j, const std::string& key, const std::string& where)
     return j[key].get<std::string>();
 }
 
+bool boolean(const json& j, const std::string& key, const std::string& where) {
+    if (!j.is_object() || !j.contains(key) || !j[key].is_boolean()) {
+        ADD_FAILURE() << where << "." << key << " missing or not a boolean";
+        return false;
+    }
+    return j[key].get<bool>();
+}
+
+// The keys of an object, sorted (the harness's json keeps no key order;
+// the order is checked by the unit tests of the renderer).
+std::vector<std::string> keys_of(const json& j) {
+    std::vector<std::string> out;
+    for (auto it = j.begin(); it != j.end(); ++it) out.push_back(it.key());
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+std::vector<std::string> sorted(std::vector<std::string> v) {
+    std::sort(v.begin(), v.end());
+    return v;
+}
+
 void expect_fd(const json& got, const FdExp& e, const Vars& vars) {
     const std::string w = "fds[fd " + std::to_string(e.fd) + "]";
+    EXPECT_EQ(keys_of(got), sorted({"fd", "kind", "trigger", "oneshot", "local", "peer", "reported", "reads",
+                                    "bytes", "eagain", "drains", "writes", "lt_rereports", "lt_rereports_unread",
+                                    "lt_rereports_partial", "write_rereports", "et_notifications", "et_undrained",
+                                    "herd_rereports"}))
+        << w << " keys";
     EXPECT_EQ(str(got, "kind", w), e.kind) << w << ".kind";
     EXPECT_EQ(str(got, "trigger", w), e.trigger) << w << ".trigger";
+    EXPECT_EQ(boolean(got, "oneshot", w), e.oneshot) << w << ".oneshot";
     EXPECT_EQ(str(got, "local", w), subst(e.local, vars)) << w << ".local";
     EXPECT_EQ(str(got, "peer", w), subst(e.peer, vars)) << w << ".peer";
     EXPECT_EQ(num(got, "reported", w), e.reported) << w << ".reported";
@@ -113,6 +142,7 @@ void expect_fd(const json& got, const FdExp& e, const Vars& vars) {
     EXPECT_EQ(num(got, "write_rereports", w), e.write_rereports) << w << ".write_rereports";
     EXPECT_EQ(num(got, "et_notifications", w), e.et_notifications) << w << ".et_notifications";
     EXPECT_EQ(num(got, "et_undrained", w), e.et_undrained) << w << ".et_undrained";
+    EXPECT_EQ(num(got, "herd_rereports", w), e.herd) << w << ".herd_rereports";
 }
 
 // Every figure of process p against e (see the file comment).
@@ -158,6 +188,7 @@ void expect_readiness(const json& p, const ReadinessExp& e, const Vars& vars) {
     EXPECT_EQ(num(rd, "et_notifications", "readiness"), e.readiness.et_notifications)
         << "readiness.et_notifications";
     EXPECT_EQ(num(rd, "et_undrained", "readiness"), e.readiness.et_undrained) << "readiness.et_undrained";
+    EXPECT_EQ(num(rd, "herd_rereports", "readiness"), e.readiness.herd) << "readiness.herd_rereports";
 
     // fds: exactly the expected entries, sorted by fd
     const json& fds = p.value("fds", json::array());
@@ -191,8 +222,13 @@ void expect_readiness(const json& p, const ReadinessExp& e, const Vars& vars) {
                                [&](const json& j) { return j.value("tid", -1L) == tid; });
         if (it == threads.end()) continue;
         const std::string where = "threads[" + t.tid + "=" + std::to_string(tid) + "]";
+        EXPECT_EQ(keys_of(*it), sorted({"tid", "comm", "model", "findings", "waits", "wakeups", "ready", "recv",
+                                        "select_waits", "poll_waits", "epoll_waits", "zero_timeout", "recv_eagain",
+                                        "recv_blocked", "accepts", "accept_blocked", "uring_enters"}))
+            << where << " keys";
         EXPECT_EQ(str(*it, "comm", where), kWorkload) << where << ".comm";
         EXPECT_EQ(num(*it, "waits", where), t.waits) << where << ".waits";
+        EXPECT_EQ(num(*it, "ready", where), t.ready) << where << ".ready";
         EXPECT_EQ(num(*it, "wakeups", where), t.wakeups) << where << ".wakeups";
         EXPECT_EQ(num(*it, "recv", where), t.recv) << where << ".recv";
     }
@@ -223,6 +259,26 @@ void expect_preempt_bounds(const json& p, const Vars& vars) {
     EXPECT_GT(std::stol(vars.at("preempted")), 0) << "the busy thread never preempted the selects";
     const json& w = p["waits"];
     EXPECT_LT(num(w, "cpu_ns", "waits"), num(w, "time_ns", "waits")) << "preempted time is not CPU time";
+}
+
+// "herd": the finding on a shared epoll fd, from the exact figures (10 herd
+// re-reports in 32 waits, all on fd 40; the main thread and 3 workers made
+// epoll waits). The rate depends on the run's duration: only > 0.
+void expect_herd_finding(const json& p) {
+    const json* found = nullptr;
+    for (const auto& f : p["findings"])
+        if (f.value("id", "") == "shared_epoll_herd") found = &f;
+    ASSERT_NE(found, nullptr) << "no shared_epoll_herd finding: " << p["findings"].dump(1);
+    EXPECT_EQ(found->value("severity", ""), "medium");  // 31.3% of the waits
+    const json& fig = (*found)["figures"];
+    EXPECT_EQ(fig.value("count", -1.0), 10.0);
+    EXPECT_DOUBLE_EQ(fig.value("per_wait", -1.0), 10.0 / 32.0);
+    EXPECT_GT(fig.value("per_s", -1.0), 0.0);
+    EXPECT_EQ(fig.value("worst_fd", -2.0), 40.0);
+    EXPECT_EQ(fig.value("worst_fd_count", -1.0), 10.0);
+    EXPECT_EQ(fig.value("epoll_threads", -1.0), 4.0);
+    EXPECT_EQ(found->value("text", "").rfind("10 epoll reports (0.31 per wait) handed an fd to a thread", 0), 0u)
+        << found->value("text", "");
 }
 
 class Readiness : public ::testing::TestWithParam<std::tuple<std::string, Path>> {
@@ -274,6 +330,7 @@ TEST_P(Readiness, ReportsExactFigures) {
     expect_readiness(p, readiness_expected(name), vars);
     if (name == "sleep") expect_sleep_bounds(p);
     if (name == "preempt") expect_preempt_bounds(p, vars);
+    if (name == "herd") expect_herd_finding(p);
     if (HasFailure()) {
         json brief = p;  // without the histograms
         for (auto& [k, v] : brief["syscalls"].items()) v.erase("hist_log2_ns");

@@ -113,6 +113,14 @@ Proc rereporting(uint64_t waits) {
     return s;
 }
 
+// The figures of lt_rereports_unread and shared_epoll_herd, in their order.
+Figs rereport_figs(double count, double per_wait, double per_s, double worst_fd, double worst_fd_count,
+                   double epoll_threads) {
+    return {{"count", count},       {"per_wait", per_wait},
+            {"per_s", per_s},       {"worst_fd", worst_fd},
+            {"worst_fd_count", worst_fd_count}, {"epoll_threads", epoll_threads}};
+}
+
 TEST(DiagnosisFindingsWaits, LtRereportsUnread) {
     Proc s = rereporting(1000);
     s.p.readiness.lt_rereports_unread = 200;
@@ -124,12 +132,7 @@ TEST(DiagnosisFindingsWaits, LtRereportsUnread) {
               "200 level-triggered reports (0.20 per wait) named an fd not read since the previous wait reported it, "
               "most on fd 7 (150): read a reported fd before waiting again, or stop watching it while you defer it "
               "(EPOLL_CTL_DEL, or EPOLLET)");
-    EXPECT_EQ(f.figures, (Figs{{"count", 200},
-                               {"per_wait", 0.2},
-                               {"per_s", 20},
-                               {"worst_fd", 7},
-                               {"worst_fd_count", 150},
-                               {"epoll_threads", 0}}));
+    EXPECT_EQ(f.figures, rereport_figs(200, 0.2, 20, 7, 150, 0));
 }
 
 // Several threads on epoll: the re-reports may be one event handed to two.
@@ -147,17 +150,23 @@ TEST(DiagnosisFindingsWaits, LtRereportsUnreadWithEpollThreads) {
               "500 level-triggered reports (0.50 per wait) named an fd not read since the previous wait reported it: "
               "read a reported fd before waiting again, or stop watching it while you defer it (EPOLL_CTL_DEL, or "
               "EPOLLET); 3 threads wait on epoll: if they share one epoll fd, a level-triggered event is handed to the "
-              "next thread while one handles it (EPOLLEXCLUSIVE or one epoll fd per thread avoids that)");
+              "next thread while one handles it (EPOLLONESHOT or one epoll fd per thread avoids that)");
     EXPECT_EQ(f.figures[3], (std::pair<std::string, double>{"worst_fd", -1}));
     EXPECT_EQ(f.figures[5], (std::pair<std::string, double>{"epoll_threads", 3}));
 }
 
+// The severity of finding `id` when readiness figure `field` is `count` in
+// `waits` waits; "none" when it is not emitted.
+std::string severity_of(const std::string& id, uint64_t ReadinessStats::*field, uint64_t waits, uint64_t count) {
+    Proc s = rereporting(waits);
+    s.p.readiness.*field = count;
+    std::vector<Finding> all = find_issues(s, 10);
+    return has(all, id) ? only(all, id).severity : std::string("none");
+}
+
 TEST(DiagnosisFindingsWaits, RereportBoundaries) {
     auto sev = [](uint64_t waits, uint64_t unread) {
-        Proc s = rereporting(waits);
-        s.p.readiness.lt_rereports_unread = unread;
-        std::vector<Finding> all = find_issues(s, 10);
-        return has(all, "lt_rereports_unread") ? only(all, "lt_rereports_unread").severity : std::string("none");
+        return severity_of("lt_rereports_unread", &ReadinessStats::lt_rereports_unread, waits, unread);
     };
     EXPECT_EQ(sev(1000, 10), "low");  // 10 events, 1% of the waits
     EXPECT_EQ(sev(1000, 9), "none");
@@ -166,6 +175,42 @@ TEST(DiagnosisFindingsWaits, RereportBoundaries) {
     EXPECT_EQ(sev(1000, 100), "medium");  // 10%
     EXPECT_EQ(sev(1000, 499), "medium");
     EXPECT_EQ(sev(1000, 500), "high");  // 50%
+}
+
+// Threads sharing one epoll fd, an unread fd handed on from thread to thread.
+TEST(DiagnosisFindingsWaits, SharedEpollHerd) {
+    Proc s = rereporting(1000);
+    s.p.readiness.herd_rereports = 300;
+    s.p.fds[0].herd_rereports = 100;
+    s.p.fds[1].herd_rereports = 200;
+    for (int tid : {1, 2, 3, 4}) {
+        ThreadStats t = testing::thread(tid, "w");
+        t.waits = t.epoll_waits = 250;
+        s.thread(t);
+    }
+    Finding f = only(find_issues(s, 10), "shared_epoll_herd");
+    EXPECT_EQ(f.severity, "medium");  // 30% of the waits
+    EXPECT_EQ(f.text,
+              "300 epoll reports (0.30 per wait) handed an fd to a thread while the thread last handed it had not "
+              "read it, most on fd 8 (200): 4 threads wait on a shared epoll fd and are woken for the same event — "
+              "register such fds EPOLLONESHOT (EPOLLET|EPOLLONESHOT, re-armed with EPOLL_CTL_MOD once handled) so "
+              "one thread holds an fd at a time, or give each thread its own epoll fd (a listener shared by them "
+              "with EPOLLEXCLUSIVE, or one per thread with SO_REUSEPORT)");
+    EXPECT_EQ(f.figures, rereport_figs(300, 0.3, 30, 8, 200, 4));
+}
+
+// The same boundaries as the re-reports: >= 10 and >= 1% of the waits;
+// severity by share of the waits.
+TEST(DiagnosisFindingsWaits, SharedEpollHerdBoundaries) {
+    auto sev = [](uint64_t waits, uint64_t herd) {
+        return severity_of("shared_epoll_herd", &ReadinessStats::herd_rereports, waits, herd);
+    };
+    EXPECT_EQ(sev(1000, 0), "none");
+    EXPECT_EQ(sev(1000, 9), "none");
+    EXPECT_EQ(sev(1000, 10), "low");
+    EXPECT_EQ(sev(1001, 10), "none");  // under 1%
+    EXPECT_EQ(sev(1000, 100), "medium");
+    EXPECT_EQ(sev(1000, 500), "high");
 }
 
 TEST(DiagnosisFindingsWaits, LtRereportsPartial) {

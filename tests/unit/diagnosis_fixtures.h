@@ -86,6 +86,7 @@ struct Proc {
         f.fd = n;
         f.kind = kind;
         f.trigger = trigger;
+        f.oneshot = std::string(trigger) == "oneshot";  // as the kernel side derives both
         f.reported = reported;
         f.local = local;
         f.peer = peer;
@@ -95,6 +96,12 @@ struct Proc {
     // n connection fds (tcp, with a peer) numbered from first.
     Proc& conns(int first, int n, const char* trigger, uint64_t reported_each) {
         for (int i = 0; i < n; ++i) fd(first + i, "tcp", trigger, reported_each, "10.0.0.1:80", "10.0.0.2:40000");
+        return *this;
+    }
+    // n connection fds registered EPOLLONESHOT with `trigger` ("et": EPOLLET|EPOLLONESHOT).
+    Proc& oneshot_conns(int first, int n, const char* trigger, uint64_t reported_each) {
+        conns(first, n, trigger, reported_each);
+        for (size_t i = p.fds.size() - static_cast<size_t>(n); i < p.fds.size(); ++i) p.fds[i].oneshot = true;
         return *this;
     }
     Proc& thread(const ThreadStats& t) {
@@ -111,8 +118,5 @@ inline ThreadStats thread(int tid, const char* comm) {
     t.comm = comm;
     return t;
 }
-
-// The ready events a thread is credited with (an estimate: figures_of).
-inline uint64_t figures_ready(const ThreadStats& t, const ProcessStats& owner) { return figures_of(t, owner).ready; }
 
 }  // namespace iotrace::testing

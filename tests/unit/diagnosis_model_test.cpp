@@ -2,6 +2,8 @@
 // readiness models (select, poll, epoll-*), each threshold from both sides.
 #include <gtest/gtest.h>
 
+#include <utility>
+
 #include "analysis/model.h"
 #include "diagnosis_fixtures.h"
 
@@ -72,6 +74,36 @@ TEST(DiagnosisModel, OneshotModifierFromHalfTheFds) {
     Proc t = epoll_server(1000);
     t.conns(5, 6, "lt", 100).conns(20, 4, "oneshot", 100);
     EXPECT_EQ(classify(t).modifier, "");
+}
+
+// EPOLLET|EPOLLONESHOT: trigger et, the oneshot flag set. The modifier
+// counts oneshot fds among edge- and level-triggered fds alike.
+TEST(DiagnosisModel, EdgeTriggeredOneshot) {
+    // oneshot fds of 10 -> modifier: the boundary is 50%
+    for (auto [n, modifier] : {std::pair{8, "oneshot"}, {5, "oneshot"}, {4, ""}}) {
+        Proc s = epoll_server(1000);
+        s.oneshot_conns(5, n, "et", 100).conns(20, 10 - n, "et", 100);
+        Model m = classify(s);
+        EXPECT_EQ(m.name, "epoll-et") << n;
+        EXPECT_EQ(m.modifier, modifier) << n;
+        EXPECT_EQ(m.confidence, "high") << n;
+    }
+    Proc s = epoll_server(1000);
+    s.oneshot_conns(5, 8, "et", 100).conns(20, 2, "et", 100);
+    EXPECT_EQ(classify(s).evidence, (Ev{"1,000 waits, 100.0% epoll", "10 epoll fds reported, 100.0% edge-triggered",
+                                        "8 of 10 EPOLLONESHOT (80.0%)"}));
+}
+
+// Oneshot fds of both triggers add up toward the modifier; the trigger
+// shares are unchanged by it.
+TEST(DiagnosisModel, OneshotCountedAcrossTriggers) {
+    Proc s = epoll_server(1000);
+    s.oneshot_conns(5, 3, "et", 100).conns(10, 2, "oneshot", 100).conns(20, 5, "et", 100);
+    Model m = classify(s);
+    EXPECT_EQ(m.name, "epoll-mixed");
+    EXPECT_EQ(m.modifier, "oneshot");
+    EXPECT_EQ(m.evidence[1], "10 epoll fds reported, 80.0% edge-triggered, 20.0% level-triggered");
+    EXPECT_EQ(m.evidence.back(), "5 of 10 EPOLLONESHOT (50.0%)");
 }
 
 // 90% of the fds of one kind names it; below, both kinds: mixed.

@@ -47,6 +47,7 @@ ThreadStats th(int tid, const char* comm, uint64_t epoll_waits, uint64_t recv) {
     t.waits = t.epoll_waits = epoll_waits;
     t.wakeups = epoll_waits;
     t.recv = recv;
+    t.ready = recv;  // a read per ready event
     return t;
 }
 
@@ -102,10 +103,10 @@ TEST(DiagnosisRender, ThreadTableShowsModelsWhenTheyDiffer) {
     auto head = std::find(ls.begin(), ls.end(), "threads:");
     ASSERT_NE(head, ls.end());
     ASSERT_LE(head + 4, ls.end() - 1);
-    EXPECT_EQ(head[1], "       tid comm                  waits    wakeups       recv  model");
-    EXPECT_EQ(head[2], "       100 acceptor                  0          0          0  blocking");
-    EXPECT_EQ(head[3], "       101 worker                2,500      2,500      3,000  epoll-et");
-    EXPECT_EQ(head[4], "       102 worker                2,500      2,500      3,000  epoll-et");
+    EXPECT_EQ(head[1], "       tid comm                  waits    wakeups      ready       recv  model");
+    EXPECT_EQ(head[2], "       100 acceptor                  0          0          0          0  blocking");
+    EXPECT_EQ(head[3], "       101 worker                2,500      2,500      3,000      3,000  epoll-et");
+    EXPECT_EQ(head[4], "       102 worker                2,500      2,500      3,000      3,000  epoll-et");
     EXPECT_EQ(text.find("thread findings:"), std::string::npos);
 }
 
@@ -116,7 +117,7 @@ TEST(DiagnosisRender, ThreadTableWithoutModelsWhenAllAgree) {
     std::vector<std::string> ls = lines(render_text(diagnosed(s)));
     auto head = std::find(ls.begin(), ls.end(), "threads:");
     ASSERT_NE(head, ls.end());
-    EXPECT_EQ(head[1], "       tid comm                  waits    wakeups       recv");
+    EXPECT_EQ(head[1], "       tid comm                  waits    wakeups      ready       recv");
 }
 
 TEST(DiagnosisRender, ThreadFindingsAfterTheTable) {
@@ -129,7 +130,7 @@ TEST(DiagnosisRender, ThreadFindingsAfterTheTable) {
     std::vector<std::string> ls = lines(render_text(diagnosed(s)));
     auto head = std::find(ls.begin(), ls.end(), "thread findings:");
     ASSERT_NE(head, ls.end());
-    EXPECT_EQ(head[-1], "         8 spinner              20,000          0          0  busy-poll");
+    EXPECT_EQ(head[-1], "         8 spinner              20,000          0          0          0  busy-poll");
     EXPECT_EQ(head[1].rfind("  [medium] busy_poll: thread 8 (spinner) made 20,000 calls", 0), 0u);
 }
 

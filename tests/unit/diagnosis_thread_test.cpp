@@ -13,11 +13,12 @@ namespace {
 using testing::Proc;
 using Ev = std::vector<std::string>;
 
-ThreadStats worker(int tid, uint64_t waits, uint64_t wakeups, uint64_t recv) {
+ThreadStats worker(int tid, uint64_t waits, uint64_t wakeups, uint64_t recv, uint64_t ready) {
     ThreadStats t = testing::thread(tid, "worker");
     t.waits = t.epoll_waits = waits;
     t.wakeups = wakeups;
     t.recv = recv;
+    t.ready = ready;
     return t;
 }
 
@@ -28,7 +29,7 @@ Proc acceptor_and_workers() {
     s.send(6000, 3'000'000).accept(20, 0, 20).conns(5, 30, "et", 200);
     ThreadStats acc = testing::thread(100, "acceptor");
     acc.accepts = acc.accept_blocked = 20;
-    s.thread(acc).thread(worker(101, 2500, 2000, 3000)).thread(worker(102, 2500, 2000, 3000));
+    s.thread(acc).thread(worker(101, 2500, 2000, 3000, 3000)).thread(worker(102, 2500, 2000, 3000, 3000));
     return s;
 }
 
@@ -50,50 +51,35 @@ TEST(DiagnosisThread, AcceptThreadBlocksWhileWorkersUseEpoll) {
               (Ev{"2,500 waits, 100.0% epoll", "30 epoll fds reported (process-wide), 100.0% edge-triggered"}));
 }
 
-// A thread's ready events are its share of the process's, by waits (floor).
-TEST(DiagnosisThread, ReadyEstimatedFromShareOfWaits) {
-    // (its own waits are 5% of its receives: they do not decide here)
+// A thread's ready events are its own (counted per thread in the kernel),
+// against its own IO calls: 10% of its receives is the boundary, whatever
+// the process's figures say.
+TEST(DiagnosisThread, ThreadReadyIsItsOwn) {
     Proc s;
-    s.waits(IOT_POLL, 1000).wait_figs(1999, 0, 0, 0);
+    s.waits(IOT_POLL, 1000).wait_figs(100'000, 0, 0, 0);  // plenty, process-wide
     ThreadStats t = testing::thread(7, "t");
     t.waits = t.poll_waits = 100;
-    t.recv = 2000;  // ready estimate 199.9 -> 199, < 10% of 2,000: not readiness-driven
+    t.recv = 2000;
+    t.ready = 199;  // < 10% of 2,000: not readiness-driven
     EXPECT_EQ(classify_thread(t, s).name, "blocking");
-    s.wait_figs(2000, 0, 0, 0);  // estimate 200: 10%
+    EXPECT_EQ(classify_thread(t, s).evidence[2], "199 ready events from 100 waits for 2,000 receives and accepts");
+    t.ready = 200;  // 10%
+    EXPECT_EQ(classify_thread(t, s).name, "poll");
+    s.wait_figs(0, 0, 0, 0);  // the process's own figure does not enter a thread's
     EXPECT_EQ(classify_thread(t, s).name, "poll");
 }
 
-// Zero-timeout waits are left out of the share: the spinner's 20,000 waits
-// do not take the sleeping thread's ready events.
-TEST(DiagnosisThread, ReadyShareLeavesOutZeroTimeoutWaits) {
-    Proc s;
-    s.waits(IOT_EPOLL_WAIT, 21000).wait_figs(2100, 0, 100, 20000);
-    ThreadStats sleeper = worker(7, 100, 100, 1000);  // waits 10% of receives
-    ThreadStats spinner = worker(8, 20900, 0, 0);
-    spinner.zero_timeout = 20000;
-    // non-zero-timeout waits: 1,000 in the process, 100 and 900 in the threads
-    EXPECT_EQ(testing::figures_ready(sleeper, s), 210u);
-    EXPECT_EQ(testing::figures_ready(spinner, s), 1890u);
-    sleeper.zero_timeout = 100;  // now all the process's waits with a timeout are the spinner's
-    EXPECT_EQ(testing::figures_ready(sleeper, s), 0u);
-    // Every wait zero-timeout: shares of all waits.
-    Proc z;
-    z.waits(IOT_EPOLL_WAIT, 1000).wait_figs(500, 0, 0, 1000);
-    ThreadStats t = worker(9, 200, 0, 0);
-    t.zero_timeout = 200;
-    EXPECT_EQ(testing::figures_ready(t, z), 100u);
-}
-
-// A thread's own waits count as readiness too (its ready events are only an
-// estimate): a worker whose share is diluted by another thread's empty waits.
-TEST(DiagnosisThread, ThreadWaitsCountAsReadiness) {
+// Waits alone are no readiness: a thread with as many waits as receives
+// whose waits reported little (another thread's events woke it, say) does
+// not pass for readiness-driven.
+TEST(DiagnosisThread, ThreadWaitsAloneAreNotReadiness) {
     Proc s;
     s.waits(IOT_EPOLL_WAIT, 10100).wait_figs(2000, 10000, 10100, 0).recv(IOT_READ, 2000, 200'000);
     s.conns(5, 10, "lt", 200);
-    ThreadStats w = worker(7, 200, 100, 2000);  // ready estimate 39, waits 10% of receives
-    EXPECT_EQ(classify_thread(w, s).name, "epoll-lt");
-    w.waits = w.epoll_waits = 199;
+    ThreadStats w = worker(7, 2000, 100, 2000, 199);
     EXPECT_EQ(classify_thread(w, s).name, "blocking");
+    w.ready = 200;
+    EXPECT_EQ(classify_thread(w, s).name, "epoll-lt");
 }
 
 TEST(DiagnosisThread, IdleThreadOfAnIdleProcess) {
@@ -123,10 +109,10 @@ TEST(DiagnosisThread, BusyPollingThreadGetsItsOwnFinding) {
     Proc s;
     s.waits(IOT_EPOLL_WAIT, 21000).wait_figs(2000, 19500, 1000, 20000).recv(IOT_READ, 2000, 200'000);
     s.conns(5, 10, "lt", 200);
-    ThreadStats spin = worker(8, 20000, 0, 0);
+    ThreadStats spin = worker(8, 20000, 0, 0, 0);
     spin.comm = "spinner";
     spin.zero_timeout = 20000;
-    s.thread(worker(7, 1000, 1000, 2000)).thread(spin);
+    s.thread(worker(7, 1000, 1000, 2000, 2000)).thread(spin);
 
     EXPECT_EQ(classify(s).name, "busy-poll");
     EXPECT_EQ(classify_thread(s.p.threads[0], s).name, "epoll-lt");
@@ -152,7 +138,7 @@ TEST(DiagnosisThread, ThunderingHerdPerThread) {
     Proc s;
     s.waits(IOT_EPOLL_WAIT, 600).wait_figs(600, 0, 600, 0).accept(400, 300, 0).conns(5, 3, "lt", 200);
     for (int i = 0; i < 3; ++i) {
-        ThreadStats t = worker(101 + i, 200, 200, 0);
+        ThreadStats t = worker(101 + i, 200, 200, 0, 200);
         t.comm = "w" + std::to_string(i + 1);
         t.accepts = i == 0 ? 200 : 100;
         s.thread(t);
@@ -166,7 +152,7 @@ TEST(DiagnosisThread, ThunderingHerdPerThread) {
               "connection — EPOLLEXCLUSIVE on the listener, or one listener per thread (SO_REUSEPORT)");
     EXPECT_EQ(f[0].figures, (std::vector<std::pair<std::string, double>>{
                                 {"accepts", 200}, {"accepts_share", 0.5}, {"accepting_threads", 3}}));
-    ThreadStats none = worker(200, 10, 10, 0);  // no accepts: not part of it
+    ThreadStats none = worker(200, 10, 10, 0, 10);  // no accepts: not part of it
     EXPECT_TRUE(find_thread_issues(none, s, 10).empty());
 }
 

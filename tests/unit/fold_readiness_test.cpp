@@ -25,6 +25,7 @@ std::vector<iot_proc> four_cpus() {
         v.write_rereports_unwritten = 7 * c;     // 42
         v.et_notifications = 100 + c;            // 406
         v.et_undrained = c * c;                  // 14
+        v.herd_rereports = 5 + 2 * c;            // 32
     }
     return cpus;
 }
@@ -41,6 +42,7 @@ TEST(FoldReadiness, SumsTheNewFieldsOverCpus) {
     EXPECT_EQ(out.readiness.write_rereports_unwritten, 42u);
     EXPECT_EQ(out.readiness.et_notifications, 406u);
     EXPECT_EQ(out.readiness.et_undrained, 14u);
+    EXPECT_EQ(out.readiness.herd_rereports, 32u);
 }
 
 TEST(FoldReadiness, OnlyTheCpusAskedFor) {
@@ -52,6 +54,7 @@ TEST(FoldReadiness, OnlyTheCpusAskedFor) {
     EXPECT_EQ(out.readiness.lt_rereports, 30u + 7u);
     EXPECT_EQ(out.readiness.write_rereports_unwritten, 7u);
     EXPECT_EQ(out.readiness.et_undrained, 1u);
+    EXPECT_EQ(out.readiness.herd_rereports, 12u);
 }
 
 // The tracer folds into the same ProcessStats on every refresh; fds and
@@ -94,6 +97,7 @@ TEST(FdFromRaw, CopiesEveryCounterAndSumsLtRereports) {
     raw.write_rereports = 19;
     raw.et_notifications = 20;
     raw.et_undrained = 21;
+    raw.herd_rereports = 22;
     raw.closes = 3;
     raw.stale = 1;
     raw.kind = IOT_KIND_PIPE;
@@ -114,6 +118,21 @@ TEST(FdFromRaw, CopiesEveryCounterAndSumsLtRereports) {
     EXPECT_EQ(f.write_rereports, 19u);
     EXPECT_EQ(f.et_notifications, 20u);
     EXPECT_EQ(f.et_undrained, 21u);
+    EXPECT_EQ(f.herd_rereports, 22u);
+    EXPECT_FALSE(f.oneshot);
+}
+
+// EPOLLET|EPOLLONESHOT: trigger et, and the oneshot flag beside it.
+TEST(FdFromRaw, OneshotFlagBesideTheTrigger) {
+    iot_fd raw{};
+    raw.trigger = IOT_TRIG_ET;
+    raw.oneshot = 1;
+    FdStats f = fd_from_raw(9, raw);
+    EXPECT_EQ(f.trigger, "et");
+    EXPECT_TRUE(f.oneshot);
+    raw.trigger = IOT_TRIG_ONESHOT;
+    EXPECT_EQ(fd_from_raw(9, raw).trigger, "oneshot");
+    EXPECT_TRUE(fd_from_raw(9, raw).oneshot);
 }
 
 TEST(FdFromRaw, EveryKindName) {

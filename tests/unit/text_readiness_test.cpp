@@ -66,8 +66,12 @@ TEST(TextReadiness, ReadinessLines) {
               "with nothing written");
     ASSERT_NE(it + 1, ls.end());
     EXPECT_EQ(*(it + 1), "  7 ET notifications, 0 left undrained before the next wait");
+    EXPECT_EQ(render(p).find("herd re-reports"), std::string::npos);  // none: no line
     // After the copy section.
     EXPECT_EQ((it - 1)->rfind("  bookkeeping share", 0), 0u);
+    p.readiness.herd_rereports = 1'234;
+    EXPECT_EQ(line_starting(render(p), "  1,234 herd"),
+              "  1,234 herd re-reports: an fd handed to another thread before the last one read it");
 }
 
 TEST(TextReadiness, AllZeroReadinessStillPrintedWhenThereAreWaits) {
@@ -168,13 +172,14 @@ TEST(TextReadiness, ThreadTableOnlyWithTwoOrMoreThreads) {
     EXPECT_EQ(render(p).find("solo"), std::string::npos);
 
     p.threads = {{500, "main", 8, 6, 1'234}, {123'456, "a-fifteen-chars", 0, 0, 5}};
+    p.threads[0].ready = 9;
     std::vector<std::string> ls = lines(render(p));
     auto head = std::find(ls.begin(), ls.end(), "threads:");
     ASSERT_NE(head, ls.end());
     ASSERT_GE(ls.end() - head, 5);
-    EXPECT_EQ(*(head + 1), "       tid comm                  waits    wakeups       recv");
-    EXPECT_EQ(*(head + 2), "       500 main                      8          6      1,234");
-    EXPECT_EQ(*(head + 3), "    123456 a-fifteen-chars           0          0          5");
+    EXPECT_EQ(*(head + 1), "       tid comm                  waits    wakeups      ready       recv");
+    EXPECT_EQ(*(head + 2), "       500 main                      8          6          9      1,234");
+    EXPECT_EQ(*(head + 3), "    123456 a-fifteen-chars           0          0          0          5");
     EXPECT_EQ(*(head + 4), "");
 }
 

@@ -55,6 +55,8 @@ ProcessStats server() {
     FdStats local{9, "unix", "poll", "", "", 1'315, 310, 9'920, 0, 80, 0, 1'230, 1'000, 230, 5};
     p.fds = {listener, conn, local};
     p.threads = {{1234, "server", 990, 630, 1'960}, {1240, "server-log", 10, 10, 40}};
+    p.threads[0].ready = 1'490;
+    p.threads[1].ready = 10;
     return p;
 }
 
@@ -99,9 +101,9 @@ TEST(TextReport, FullLayout) {
               "       9 unix     poll         1,315        310        9,920        0      1,230          5        0\n"
               "       3 tcp      lt              20         40            0       20          0          0        0  listening 0.0.0.0:8080\n"
               "threads:\n"
-              "       tid comm                  waits    wakeups       recv\n"
-              "      1234 server                  990        630      1,960\n"
-              "      1240 server-log               10         10         40\n"
+              "       tid comm                  waits    wakeups      ready       recv\n"
+              "      1234 server                  990        630      1,490      1,960\n"
+              "      1240 server-log               10         10         10         40\n"
               "\n"
               "lost events: 0 (every figure is exact)\n");
 }

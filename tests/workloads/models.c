@@ -18,7 +18,7 @@
  *   io_uring       raw io_uring_setup/io_uring_enter (no liburing): URING_OPS
  *                  linked write+read pairs on a socketpair through the ring,
  *                  no plain recv/send at all.
- *   epoll-lt, epoll-et, epoll-mixed, epoll-oneshot, poll, select
+ *   epoll-lt, epoll-et, epoll-mixed, epoll-oneshot, epoll-et-oneshot, poll, select
  *                  one event-loop thread serving EL_CONNS loopback TCP
  *                  connections (the listener in the interest set too, as
  *                  servers do: epoll registers it level-triggered in every
@@ -30,7 +30,9 @@
  *                  EAGAIN. epoll-mixed: even connections EPOLLET, odd ones
  *                  level-triggered, both kinds busy every round.
  *                  epoll-oneshot: EPOLLONESHOT (no EPOLLET), re-armed with
- *                  EPOLL_CTL_MOD after each request. select/poll: most of
+ *                  EPOLL_CTL_MOD after each request. epoll-et-oneshot:
+ *                  EPOLLET|EPOLLONESHOT, each read until EAGAIN, re-armed
+ *                  the same way. select/poll: most of
  *                  the EL_CONNS connections idle each round, so each wait
  *                  scans many fds to find a few.
  *   idle           nanosleep only: no probed call at all.
@@ -374,12 +376,12 @@ static void run_io_uring(void)
 }
 
 /* ======================================================================
- * The event loops: select, poll, epoll-lt/et/mixed/oneshot.
+ * The event loops: select, poll, epoll-lt/et/mixed/oneshot/et-oneshot.
  * ====================================================================== */
 
 enum { EL_CONNS = 64, EL_ACTIVE = 4, EL_ROUNDS = 250 };
 
-enum el_kind { EL_SELECT, EL_POLL, EL_EPOLL_LT, EL_EPOLL_ET, EL_EPOLL_MIXED, EL_EPOLL_ONESHOT };
+enum el_kind { EL_SELECT, EL_POLL, EL_EPOLL_LT, EL_EPOLL_ET, EL_EPOLL_MIXED, EL_EPOLL_ONESHOT, EL_EPOLL_ET_ONESHOT };
 
 static struct {
 	enum el_kind kind;
@@ -403,6 +405,8 @@ static uint32_t el_events_for(int idx)
 		return idx % 2 == 0 ? (EPOLLIN | EPOLLET) : EPOLLIN;
 	case EL_EPOLL_ONESHOT:
 		return EPOLLIN | EPOLLONESHOT;
+	case EL_EPOLL_ET_ONESHOT:
+		return EPOLLIN | EPOLLET | EPOLLONESHOT;
 	default:
 		return EPOLLIN;
 	}
@@ -441,8 +445,8 @@ static int el_serve(int fd)
 	if (el_is_epoll() && el.et[fd])
 		check("server read until EAGAIN", p_read(fd, el.buf, sizeof el.buf), -EAGAIN);
 	check("server write", p_write(fd, g_ans, MSG), MSG);
-	if (el.kind == EL_EPOLL_ONESHOT)
-		check("epoll_ctl rearm", p_ctl(el.ep, EPOLL_CTL_MOD, fd, EPOLLIN | EPOLLONESHOT), 0);
+	if (el.kind == EL_EPOLL_ONESHOT || el.kind == EL_EPOLL_ET_ONESHOT) /* same events for every fd */
+		check("epoll_ctl rearm", p_ctl(el.ep, EPOLL_CTL_MOD, fd, el_events_for(0)), 0);
 	return 1;
 }
 
@@ -652,6 +656,7 @@ static void run_epoll_lt(void) { run_event_loop(EL_EPOLL_LT); }
 static void run_epoll_et(void) { run_event_loop(EL_EPOLL_ET); }
 static void run_epoll_mixed(void) { run_event_loop(EL_EPOLL_MIXED); }
 static void run_epoll_oneshot(void) { run_event_loop(EL_EPOLL_ONESHOT); }
+static void run_epoll_et_oneshot(void) { run_event_loop(EL_EPOLL_ET_ONESHOT); }
 
 static const struct {
 	const char *name;
@@ -665,6 +670,7 @@ static const struct {
 	{"epoll-et", run_epoll_et},
 	{"epoll-mixed", run_epoll_mixed},
 	{"epoll-oneshot", run_epoll_oneshot},
+	{"epoll-et-oneshot", run_epoll_et_oneshot},
 	{"poll", run_poll},
 	{"select", run_select},
 	{"idle", run_idle},

@@ -7,7 +7,8 @@
  *   readiness SCENARIO [--wait]
  *
  * Scenarios: epoll_lt select_lt poll_lt epoll_out epoll_et oneshot
- * preattach cookies threads many reuse sleep counters preempt kinds.
+ * preattach cookies threads many reuse sleep counters preempt kinds
+ * thread_ready herd.
  *
  * The expected figures are in tests/integration/readiness_expected.cpp,
  * derived step by step from the code here: each wait below carries a
@@ -33,8 +34,9 @@
  *    prints "readiness: FAIL ..." on fd 2 and exits 3.
  *  - Values the tests need that only the run knows (ports, thread ids) are
  *    printed on fd 1 as "var NAME VALUE" lines (pwritev2).
- *  - No probed call blocks except in "sleep" ("threads" takes turns
- *    through futexes, outside the probed calls; "preempt" is preempted).
+ *  - No probed call blocks except in "sleep" and "herd" ("threads" takes
+ *    turns through futexes, outside the probed calls; "preempt" is
+ *    preempted).
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -590,6 +592,7 @@ static void setup_preattach(void)
 	pair(SOCK_STREAM, 42, 43, 1);
 	pair(SOCK_STREAM, 44, 45, 1);
 	pair(SOCK_STREAM, 46, 47, 1);
+	pair(SOCK_STREAM, 48, 49, 1);
 	place(epoll_create1(0), 50);
 	place(epoll_create1(0), 51);
 	/* epoll_ctl before attach: iotrace must learn these from fdinfo */
@@ -597,19 +600,23 @@ static void setup_preattach(void)
 	    ctl(50, EPOLL_CTL_ADD, 42, EPOLLIN | EPOLLET, COOKIE(42)) != 0 ||
 	    ctl(50, EPOLL_CTL_ADD, 44, EPOLLOUT, 0x1234) != 0 ||
 	    ctl(51, EPOLL_CTL_ADD, 40, EPOLLIN, 42) != 0 || /* data 42, fd 40 */
-	    ctl(51, EPOLL_CTL_ADD, 46, EPOLLIN | EPOLLONESHOT, 40) != 0) /* data 40, fd 46 */
+	    ctl(51, EPOLL_CTL_ADD, 46, EPOLLIN | EPOLLONESHOT, 40) != 0 || /* data 40, fd 46 */
+	    ctl(51, EPOLL_CTL_ADD, 48, EPOLLIN | EPOLLONESHOT | EPOLLET, 48) != 0)
 		die("epoll_ctl");
 	preload(41, 10);
 	preload(43, 10);
 	preload(47, 10);
+	preload(49, 10);
 }
 
 static void run_preattach(void)
 {
 	EW("w1", 50, IN(COOKIE(40)), IN(COOKIE(42)), OUT(0x1234)); /* ep1 #1: 40 first; 42 ET; 44 w first */
 	EW("w2", 50, IN(COOKIE(40)), OUT(0x1234));  /* ep1 #2: judges 42: undrained; 40 U; 44 W */
-	EW("w3", 51, IN(42), IN(40));               /* ep2 #1: fd 40 (first for ep2: no), fd 46 first */
-	EW("w4", 51, IN(42));                       /* ep2 #2: fd 40 U (46 disarmed) */
+	EW("w3", 51, IN(42), IN(40), IN(48));       /* ep2 #1: fd 40 (first for ep2: no), fd 46 first,
+						       fd 48 ET (oneshot) */
+	EW("w4", 51, IN(42));                       /* ep2 #2: judges 48: undrained; fd 40 U (46, 48
+						       disarmed) */
 	check("read40", rd(40, 64), 10);            /* short: drain */
 	check("read42", rd(42, 64), 10);            /* short: drain */
 	EW("w5", 50, OUT(0x1234));                  /* ep1 #3: 44 W */
@@ -745,6 +752,189 @@ static void run_threads(void)
 		snprintf(name, sizeof name, "tid%d", i);
 		var(name, g_tids[i]);
 	}
+}
+
+/* ======================================================================
+ * herd: HERD_N worker threads blocked in epoll_wait on one shared epoll fd
+ * (50) with a level-triggered pipe (40; 41 the write end). Each round the
+ * workers enter the wait one at a time, each asleep in it before the next
+ * is let in (read from /proc/self/task/TID/syscall with pread: not probed),
+ * the main thread making an empty zero-timeout wait of epoll 50 after each
+ * (so no two worker waits are consecutive waits of epoll 50, and the order
+ * in which their exits are seen cannot make LT re-reports). Then one byte
+ * arrives: the kernel wakes the first waiter, whose scan puts the LT item
+ * back on the ready list and wakes the next, and so on. No worker reads
+ * until the main thread says so, after all have been handed fd 40; then
+ * one of them reads it. At the end the main thread waits twice and reads.
+ * ====================================================================== */
+
+enum { HERD_N = 3, HERD_ROUNDS = 5 };
+enum { HERD_IDLE, HERD_WAIT, HERD_READ, HERD_EXIT };
+
+static int g_herd_op[HERD_N]; /* the main thread's order to each worker */
+static int g_herd_acks;       /* orders carried out, all workers */
+static pid_t g_herd_tid[HERD_N];
+
+static void futex_wait_while(int *addr, int val)
+{
+	while (__atomic_load_n(addr, __ATOMIC_ACQUIRE) == val)
+		syscall(SYS_futex, addr, FUTEX_WAIT_PRIVATE, val, NULL, NULL, 0);
+}
+
+static void futex_wake_all(int *addr) { syscall(SYS_futex, addr, FUTEX_WAKE_PRIVATE, INT_MAX, NULL, NULL, 0); }
+
+static void herd_ack(void)
+{
+	__atomic_add_fetch(&g_herd_acks, 1, __ATOMIC_RELEASE);
+	futex_wake_all(&g_herd_acks);
+}
+
+static void herd_wait_acks(int n)
+{
+	int cur;
+	while ((cur = __atomic_load_n(&g_herd_acks, __ATOMIC_ACQUIRE)) < n)
+		syscall(SYS_futex, &g_herd_acks, FUTEX_WAIT_PRIVATE, cur, NULL, NULL, 0);
+}
+
+static void herd_order(int w, int op)
+{
+	__atomic_store_n(&g_herd_op[w], op, __ATOMIC_RELEASE);
+	futex_wake_all(&g_herd_op[w]);
+}
+
+static void *herd_worker(void *arg)
+{
+	int me = (int)(intptr_t)arg;
+	g_herd_tid[me] = (pid_t)syscall(SYS_gettid);
+	herd_ack();
+	for (;;) {
+		futex_wait_while(&g_herd_op[me], HERD_IDLE);
+		int op = __atomic_load_n(&g_herd_op[me], __ATOMIC_ACQUIRE);
+		__atomic_store_n(&g_herd_op[me], HERD_IDLE, __ATOMIC_RELEASE);
+		if (op == HERD_EXIT)
+			return NULL;
+		if (op == HERD_WAIT)
+			ewait_t("herd wait", 50, -1, (struct want[]){IN(40)}, 1); /* sleeps */
+		else
+			check("herd read", rd(40, 64), 1); /* short: drain */
+		herd_ack();
+	}
+}
+
+/* Until thread tid sleeps inside epoll_wait (then it is on the epoll
+ * instance's wait queue). */
+static void wait_asleep_in_epoll(pid_t tid)
+{
+	char path[64], buf[64];
+	snprintf(path, sizeof path, "/proc/self/task/%d/syscall", (int)tid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		die("open /proc/self/task/TID/syscall");
+	for (int i = 0;; i++) {
+		long n = pread(fd, buf, sizeof buf - 1, 0); /* "running" or "NR args..." */
+		if (n > 0) {
+			buf[n] = 0;
+			if (buf[0] != 'r' && atol(buf) == SYS_epoll_wait)
+				break;
+		}
+		if (i == 10000)
+			die("worker never slept in epoll_wait");
+		msleep(1);
+	}
+	syscall(SYS_close_range, fd, fd, 0);
+}
+
+static void setup_herd(void)
+{
+	clean();
+	mkpipe(40, 41);
+	place(epoll_create1(0), 50);
+}
+
+static void run_herd(void)
+{
+	pthread_t t[HERD_N];
+	int acks = 0;
+	check("ctl", ctl(50, EPOLL_CTL_ADD, 40, EPOLLIN, 40), 0);
+	for (int i = 0; i < HERD_N; i++)
+		if (pthread_create(&t[i], NULL, herd_worker, (void *)(intptr_t)i) != 0)
+			die("pthread_create");
+	herd_wait_acks(acks += HERD_N); /* every tid known */
+	for (int r = 0; r < HERD_ROUNDS; r++) {
+		for (int i = 0; i < HERD_N; i++) {
+			herd_order(i, HERD_WAIT);
+			wait_asleep_in_epoll(g_herd_tid[i]);
+			EW0("e", 50); /* empty: 40 not readable yet */
+		}
+		preload(41, 1);                   /* wakes W0; the LT cascade hands 40 to W1, W2 */
+		herd_wait_acks(acks += HERD_N);   /* all handed 40, nobody read it */
+		herd_order(r % HERD_N, HERD_READ);
+		herd_wait_acks(acks += 1);
+	}
+	for (int i = 0; i < HERD_N; i++)
+		herd_order(i, HERD_EXIT);
+	for (int i = 0; i < HERD_N; i++)
+		pthread_join(t[i], NULL);
+	preload(41, 1);
+	EW("m1", 50, IN(40));                 /* read since the last report: nothing */
+	EW("m2", 50, IN(40));                 /* U (its own m1: no H) */
+	check("main read", rd(40, 64), 1);    /* short: drain */
+	for (int i = 0; i < HERD_N; i++) {
+		char name[8];
+		snprintf(name, sizeof name, "tid%d", i);
+		var(name, g_herd_tid[i]);
+	}
+}
+
+/* ======================================================================
+ * thread_ready: the main thread's select and poll, then a worker's epoll
+ * waits, each returning a known count, so each thread's ready events are
+ * known (the threads run one after the other: no turns needed).
+ * ====================================================================== */
+
+static pid_t g_ready_worker;
+
+static void setup_thread_ready(void)
+{
+	clean();
+	pair(SOCK_STREAM, 40, 41, 1);
+	pair(SOCK_STREAM, 42, 43, 1);
+	pair(SOCK_STREAM, 44, 45, 1);
+	place(epoll_create1(0), 50);
+	preload(41, 10);
+	preload(43, 10);
+	preload(45, 10);
+}
+
+static void *ready_worker(void *arg)
+{
+	(void)arg;
+	g_ready_worker = (pid_t)syscall(SYS_gettid);
+	EW("w1", 50, IN(40), IN(42), IN(44)); /* firsts */
+	check("read44", rd(44, 64), 10);      /* short: drain */
+	EW("w2", 50, IN(40), IN(42));         /* U 40, U 42 */
+	check("read40", rd(40, 64), 10);      /* short: drain */
+	EW("w3", 50, IN(42));                 /* U 42 */
+	return NULL;
+}
+
+static void run_thread_ready(void)
+{
+	fd_set r;
+	FD_ZERO(&r);
+	FD_SET(40, &r);
+	FD_SET(42, &r);
+	FD_SET(44, &r);
+	check("s1", sel(45, &r, NULL), 3); /* firsts */
+	struct pollfd p[2] = {{.fd = 40, .events = POLLIN}, {.fd = 42, .events = POLLIN}};
+	check("p1", pl(p, 2), 2);          /* U 40, U 42 */
+	for (int fd = 40; fd <= 44; fd += 2)
+		check("ctl", ctl(50, EPOLL_CTL_ADD, fd, EPOLLIN, fd), 0);
+	pthread_t t;
+	if (pthread_create(&t, NULL, ready_worker, NULL) != 0)
+		die("pthread_create");
+	pthread_join(t, NULL);
+	var("worker_tid", g_ready_worker);
 }
 
 /* ======================================================================
@@ -1151,6 +1341,8 @@ static const struct scenario scenarios[] = {
 	{"counters", setup_counters, run_counters},
 	{"preempt", setup_preempt, run_preempt},
 	{"kinds", setup_kinds, run_kinds},
+	{"thread_ready", setup_thread_ready, run_thread_ready},
+	{"herd", setup_herd, run_herd},
 };
 #define NSCEN (sizeof scenarios / sizeof scenarios[0])
 
