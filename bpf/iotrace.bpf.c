@@ -313,7 +313,7 @@ static __always_inline void enter_done(struct inflight *f)
  * whether it slept (voluntary switches) and how long it was off CPU. */
 static __always_inline void wait_begin(struct inflight *f, __u32 waiter, bool zero_timeout)
 {
-	__u64 id = bpf_get_current_pid_tgid();
+	__u64 id = f->id;
 	struct task_struct *task = bpf_get_current_task_btf();
 
 	f->waiter = waiter;
@@ -323,9 +323,9 @@ static __always_inline void wait_begin(struct inflight *f, __u32 waiter, bool ze
 	offcpu_begin((__u32)id);
 }
 
-static __always_inline __u32 thread_waiter(void)
+static __always_inline __u32 thread_waiter(struct inflight *f)
 {
-	return (__u32)bpf_get_current_pid_tgid() | WAITER_THREAD;
+	return (__u32)f->id | WAITER_THREAD;
 }
 
 /* A timeout given as a struct timespec or timeval (two longs): zero asks
@@ -438,7 +438,7 @@ static __always_inline void select_enter(struct inflight *f, __s64 n, __u64 inp,
 	f->watched = c.bits;
 	f->ptr = inp;
 	f->set_out = outp;
-	wait_begin(f, thread_waiter(), zero_time(tvp));
+	wait_begin(f, thread_waiter(f), zero_time(tvp));
 	enter_done(f);
 }
 
@@ -488,7 +488,7 @@ static __always_inline void poll_enter(struct inflight *f, __u64 ufds, __u64 nfd
 	}
 	f->watched = c.watched;
 	f->ptr = ufds;
-	wait_begin(f, thread_waiter(), zero_timeout);
+	wait_begin(f, thread_waiter(f), zero_timeout);
 	enter_done(f);
 }
 
@@ -773,7 +773,7 @@ static __always_inline bool bad_args(long ret)
 
 static __always_inline void wait_common(struct iot_proc *p, struct inflight *f, long ret)
 {
-	__u64 id = bpf_get_current_pid_tgid(), off = 0;
+	__u64 id = f->id, off = 0;
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct iot_thread *t = thread_get(id >> 32, (__u32)id);
 	bool woke = BPF_CORE_READ(task, nvcsw) != f->nvcsw;
@@ -938,7 +938,7 @@ static __always_inline void select_exit(struct inflight *f, __u32 sys, long ret)
 		p->copy_wait_out += setbytes;
 	if (ret > 0 && (f->ptr || f->set_out)) {
 		struct selres_ctx c = { .in = f->ptr, .out = f->set_out, .nfds = f->nfds, .seq = f->seq,
-					.tgid = bpf_get_current_pid_tgid() >> 32, .waiter = f->waiter };
+					.tgid = f->id >> 32, .waiter = f->waiter };
 
 		bpf_loop((f->nfds + 63) / 64 > SELECT_MAX_CHUNKS * 16 ? 0 : (f->nfds + 63) / 64,
 			 selres_word, &c, 0);
@@ -964,7 +964,7 @@ static __always_inline void poll_exit(struct inflight *f, __u32 sys, long ret)
 		p->copy_wait_out += f->nfds * 2;
 	if (ret > 0 && !f->bad_read) {
 		struct pollres_ctx c = { .uptr = f->ptr, .nfds = f->nfds, .seq = f->seq,
-					 .tgid = bpf_get_current_pid_tgid() >> 32, .waiter = f->waiter };
+					 .tgid = f->id >> 32, .waiter = f->waiter };
 
 		bpf_loop((f->nfds + POLL_CHUNK - 1) / POLL_CHUNK, pollres_chunk, &c, 0);
 		if (c.failed)
@@ -982,7 +982,7 @@ static __always_inline void epoll_wait_exit(struct inflight *f, __u32 sys, long 
 	wait_common(p, f, ret);
 	if (ret > 0) {
 		struct epres_ctx c = { .uptr = f->ptr, .seq = f->seq,
-				       .tgid = bpf_get_current_pid_tgid() >> 32, .epfd = f->fd };
+				       .tgid = f->id >> 32, .epfd = f->fd };
 
 		p->wait_scanned += ret;
 		p->copy_wait_out += ret * EPOLL_EVENT_SIZE;
@@ -1014,7 +1014,7 @@ static __always_inline void epoll_ctl_exit(struct inflight *f, long ret)
 	if ((f->nfds == EPOLL_CTL_ADD || f->nfds == EPOLL_CTL_MOD) && ret != -EFAULT)
 		p->copy_wait_in += EPOLL_EVENT_SIZE;
 	if (ret == 0) {
-		__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+		__u32 tgid = f->id >> 32;
 		__s32 epfd = (__s32)f->waiter;
 
 		if (f->nfds == EPOLL_CTL_DEL)
@@ -1028,7 +1028,7 @@ static __always_inline void epoll_ctl_exit(struct inflight *f, long ret)
 static __always_inline void recv_note(struct iot_proc *p, struct inflight *f, long ret, __u64 bytes,
 				      bool drained)
 {
-	__u64 id = bpf_get_current_pid_tgid();
+	__u64 id = f->id;
 	struct iot_thread *t = thread_get(id >> 32, (__u32)id);
 	bool slept = nvcsw_now() != f->nvcsw;
 
@@ -1118,7 +1118,7 @@ static __always_inline void sendmmsg_exit(struct inflight *f, long ret)
 
 	if (p) {
 		p->send_bytes += mmsg_bytes(f, ret);
-		fd_note_write(bpf_get_current_pid_tgid() >> 32, f->fd);
+		fd_note_write(f->id >> 32, f->fd);
 	}
 }
 
@@ -1130,7 +1130,7 @@ static __always_inline void send_exit(struct inflight *f, __u32 sys, long ret)
 		return;
 	if (ret > 0)
 		p->send_bytes += ret;
-	fd_note_write(bpf_get_current_pid_tgid() >> 32, f->fd);
+	fd_note_write(f->id >> 32, f->fd);
 }
 
 /* For readiness, accept is a listening socket's read: one connection taken
@@ -1138,7 +1138,7 @@ static __always_inline void send_exit(struct inflight *f, __u32 sys, long ret)
 static __always_inline void accept_exit(struct inflight *f, __u32 sys, long ret)
 {
 	struct iot_proc *p = exit_account(f, sys, ret);
-	__u64 id = bpf_get_current_pid_tgid();
+	__u64 id = f->id;
 	struct iot_thread *t;
 	bool slept;
 
@@ -1157,12 +1157,12 @@ static __always_inline void accept_exit(struct inflight *f, __u32 sys, long ret)
 static __always_inline void close_exit(struct inflight *f, long ret)
 {
 	if (exit_account(f, IOT_CLOSE, ret) && ret == 0)
-		fd_closed(bpf_get_current_pid_tgid() >> 32, f->fd);
+		fd_closed(f->id >> 32, f->fd);
 }
 
 static __always_inline void io_uring_enter_exit(struct inflight *f, long ret)
 {
-	__u64 id = bpf_get_current_pid_tgid();
+	__u64 id = f->id;
 	struct iot_thread *t;
 
 	if (!exit_account(f, IOT_IO_URING_ENTER, ret))
