@@ -8,11 +8,36 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
+#include <string>
 
 #include "util/failure.h"
 
 namespace iotrace {
+namespace {
+
+// What execvp would run for `name`, checked before anything is loaded, so a
+// mistyped command is an error and not a "tracing" line then an error.
+// Returns "" when found, else why not.
+std::string find_command(const std::string& name) {
+    auto runnable = [](const std::string& path) { return ::access(path.c_str(), X_OK) == 0; };
+    if (name.find('/') != std::string::npos)
+        return runnable(name) ? "" : std::strerror(errno);
+    const char* env = std::getenv("PATH");
+    std::string path = env ? env : "/usr/local/bin:/usr/bin:/bin";
+    size_t start = 0;
+    while (start <= path.size()) {
+        size_t end = path.find(':', start);
+        if (end == std::string::npos) end = path.size();
+        std::string dir = path.substr(start, end - start);
+        if (runnable((dir.empty() ? "." : dir) + "/" + name)) return "";
+        start = end + 1;
+    }
+    return "not found in PATH";
+}
+
+}  // namespace
 
 Launched::Launched(const std::vector<std::string>& command, const std::string& user) : name_(command.at(0)) {
     // Resolve the user before forking: the child must not read /etc files
@@ -25,6 +50,8 @@ Launched::Launched(const std::vector<std::string>& command, const std::string& u
         uid = pw->pw_uid;
         gid = pw->pw_gid;
     }
+    if (std::string why = find_command(name_); !why.empty())
+        throw Failure("cannot run '" + name_ + "': " + why);
     int go[2], err[2];
     if (pipe2(go, O_CLOEXEC) || pipe2(err, O_CLOEXEC))
         throw Failure(std::string("cannot create a pipe: ") + std::strerror(errno));

@@ -157,6 +157,17 @@ TEST(Cli, MissingPidIsAnError) {
     EXPECT_EQ(it.err().find(kTracingPrefix), std::string::npos) << it.err();
 }
 
+// A command that cannot be run is an error before anything is traced.
+TEST(Cli, MissingCommandIsAnError) {
+    for (const std::string& cmd : {std::string("/nonexistent/iotrace-test"), std::string("iotrace-no-such-command")}) {
+        Child it({iotrace_path(), "--", cmd});
+        ASSERT_TRUE(it.wait_exit()) << it.err();
+        EXPECT_EQ(it.exit_code(), 1) << it.err();
+        EXPECT_NE(it.err().find("cannot run '" + cmd + "'"), std::string::npos) << it.err();
+        EXPECT_EQ(it.err().find(kTracingPrefix), std::string::npos) << it.err();
+    }
+}
+
 TEST(Cli, NoTargetIsAUsageError) {
     for (const std::vector<std::string>& args :
          {std::vector<std::string>{}, {"--json"}, {"-f", "-d", "1"}}) {
