@@ -154,7 +154,7 @@ struct inflight {
 	__u32 pad2;
 	__u64 id;      /* pid_tgid at entry */
 	__u32 pslot;   /* the process's proc_stats slot + 1; 0: not looked up yet */
-	__u32 pad3;
+	__u32 tslot;   /* the thread's thread_stats slot + 1; 0: none taken yet */
 };
 
 #define PSLOT_HASH 0xffffffffu /* no slot: the process is counted in procs */
@@ -300,6 +300,8 @@ static __always_inline struct inflight *enter(struct task_struct *task, __u64 id
 	f->id = id;
 	if (!f->pslot)
 		f->pslot = proc_slot_of(id >> 32);
+	if (!f->tslot)
+		f->tslot = thread_slot_take(id >> 32, (__u32)id);
 	return f;
 }
 
@@ -775,7 +777,7 @@ static __always_inline void wait_common(struct iot_proc *p, struct inflight *f, 
 {
 	__u64 id = f->id, off = 0;
 	struct task_struct *task = bpf_get_current_task_btf();
-	struct iot_thread *t = thread_get(id >> 32, (__u32)id);
+	struct iot_thread *t = thread_counters(f->tslot, id);
 	bool woke = BPF_CORE_READ(task, nvcsw) != f->nvcsw;
 
 	if (ret == 0)
@@ -1029,7 +1031,7 @@ static __always_inline void recv_note(struct iot_proc *p, struct inflight *f, lo
 				      bool drained)
 {
 	__u64 id = f->id;
-	struct iot_thread *t = thread_get(id >> 32, (__u32)id);
+	struct iot_thread *t = thread_counters(f->tslot, id);
 	bool slept = nvcsw_now() != f->nvcsw;
 
 	p->recv_blocked += slept;
@@ -1146,7 +1148,7 @@ static __always_inline void accept_exit(struct inflight *f, __u32 sys, long ret)
 		return;
 	slept = nvcsw_now() != f->nvcsw;
 	p->accept_blocked += slept;
-	t = thread_get(id >> 32, (__u32)id);
+	t = thread_counters(f->tslot, id);
 	if (t) {
 		t->accepts++;
 		t->accept_blocked += slept;
@@ -1167,7 +1169,7 @@ static __always_inline void io_uring_enter_exit(struct inflight *f, long ret)
 
 	if (!exit_account(f, IOT_IO_URING_ENTER, ret))
 		return;
-	t = thread_get(id >> 32, (__u32)id);
+	t = thread_counters(f->tslot, id);
 	if (t)
 		t->uring_enters++;
 }
@@ -1345,12 +1347,20 @@ int on_exit(void *ctx)
 	if (floor_only)
 		return 0;
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
-	struct task_struct *task;
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct inflight *f = bpf_task_storage_get(&inflight, task, 0, 0);
 
+	/* every exiting traced thread: its figures slot can be read and freed */
+	if (f && f->tslot && f->tslot != TSLOT_HASH) {
+		__u32 k = f->tslot - 1;
+		struct iot_thread *t = bpf_map_lookup_elem(&thread_stats, &k);
+
+		if (t)
+			t->exited = 1;
+	}
 	if (trace_all || !bpf_map_lookup_elem(&targets, &tgid))
 		return 0;
 	/* signal->live drops to 0 when the group's last thread exits */
-	task = bpf_get_current_task_btf();
 	if (BPF_CORE_READ(task, signal, live.counter) != 0)
 		return 0;
 	bpf_map_delete_elem(&targets, &tgid);

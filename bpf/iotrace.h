@@ -147,10 +147,13 @@ struct iot_fd {
 	__u64 herd_rereports;  /* readable reports to a thread while the last one, to another thread, was unread */
 };
 
-/* Per-thread figures: the value of `threads`, keyed by tid. */
+/* Per-thread figures: a slot of `thread_stats` (tid and tgid in it), or the
+ * value of the `threads` hash keyed by tid for threads that found no free
+ * slot. A slot whose thread has exited has `exited` set; user space keeps
+ * its figures and frees the slot. */
 struct iot_thread {
 	__u32 tgid;
-	__u32 pad;
+	__u32 tid;       /* slots only (the hash has it as key) */
 	__u64 waits;
 	__u64 wakeups;
 	__u64 recv;
@@ -166,6 +169,8 @@ struct iot_thread {
 	__u64 accept_blocked;
 	__u64 uring_enters;  /* io_uring_enter calls */
 	__u64 ready;         /* sum of its waits' positive returns (as iot_proc.wait_ready) */
+	__u32 exited;        /* slots only: the thread has exited */
+	__u32 pad;
 };
 
 /* An epoll registration, as epoll_ctl made it or /proc/PID/fdinfo shows it.

@@ -107,6 +107,26 @@ struct {
 	__type(value, struct iot_thread);
 } threads SEC(".maps");
 
+/* Per-thread figures in array slots, so the hot path indexes an array
+ * instead of looking up a hash: a thread takes a slot from free_tslots at its
+ * first traced call and caches it in its in-flight storage. Only the thread
+ * writes its slot (no atomics). It marks the slot exited when it exits; user
+ * space, which reads the array through mmap, keeps the figures and zeroes and
+ * frees the slot. Threads that find no free slot use the `threads` hash. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__uint(max_entries, 1); /* set by user space */
+	__type(key, __u32);
+	__type(value, struct iot_thread);
+} thread_stats SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_STACK);
+	__uint(max_entries, 1); /* set by user space, which pushes every slot */
+	__type(value, __u32);
+} free_tslots SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 131072);
@@ -230,6 +250,37 @@ static __always_inline struct iot_thread *thread_get(__u32 tgid, __u32 tid)
 	if (!t)
 		count_lost(IOT_LOST_FD_MAP_FULL);
 	return t;
+}
+
+#define TSLOT_HASH 0xffffffffu /* no slot: the thread is counted in threads */
+
+/* A slot for the current thread (+ 1), or TSLOT_HASH. Once per thread. */
+static __noinline __u32 thread_slot_take(__u32 tgid, __u32 tid)
+{
+	struct iot_thread *t;
+	__u32 slot;
+
+	if (bpf_map_pop_elem(&free_tslots, &slot))
+		return TSLOT_HASH;
+	t = bpf_map_lookup_elem(&thread_stats, &slot);
+	if (!t)
+		return TSLOT_HASH;
+	bpf_get_current_comm(t->comm, sizeof(t->comm));
+	t->tid = tid;
+	t->exited = 0;
+	t->tgid = tgid; /* last: user space skips slots with tgid 0 */
+	return slot + 1;
+}
+
+/* The thread's figures: its slot, else its threads entry. */
+static __always_inline struct iot_thread *thread_counters(__u32 tslot, __u64 id)
+{
+	if (tslot && tslot != TSLOT_HASH) {
+		__u32 k = tslot - 1;
+
+		return bpf_map_lookup_elem(&thread_stats, &k);
+	}
+	return thread_get(id >> 32, (__u32)id);
 }
 
 /* ------------------------------------------------------------ waiters */

@@ -89,7 +89,8 @@ int run(const Options& o) {
     if (!o.command.empty()) child = std::make_unique<Launched>(o.command, o.user);
 
     Tracer tracer(TracerConfig{.trace_all = false, .verbose = o.verbose, .floor_only = o.floor_only,
-                                .proc_slots = o.proc_slots});
+                                .proc_slots = o.proc_slots,
+                                .thread_slots = o.thread_slots});
     for (const auto& w : tracer.warnings()) std::fprintf(stderr, "iotrace: warning: %s\n", w.c_str());
     for (const auto& t : targets) tracer.add_target(t.tgid, t.comm, o.follow);
     if (child) {

@@ -66,6 +66,9 @@ std::variant<Options, ParseExit> parse_options(int argc, const char* const argv[
     app.add_option("--proc-slots", o.proc_slots, "Per-process counter slots (default: sized for the CPUs)")
         ->check(CLI::NonNegativeNumber)
         ->group("");
+    app.add_option("--thread-slots", o.thread_slots, "Per-thread counter slots (default 4096)")
+        ->check(CLI::NonNegativeNumber)
+        ->group("");
 
     // CLI11 wants argv order reversed when given a vector.
     std::vector<std::string> rev(args.rbegin(), args.rend());

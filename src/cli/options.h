@@ -18,6 +18,7 @@ struct Options {
     bool verbose = false;              // -v: libbpf's messages
     bool floor_only = false;           // --floor (hidden): probes that return at once, for scripts/bench
     int proc_slots = -1;               // --proc-slots (hidden): -1 sizes them for the CPUs
+    int thread_slots = -1;             // --thread-slots (hidden): -1 is the default count
 };
 
 // What parsing decided: run with these options, or exit now with this code

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <map>
 
 #include "iotrace.h"
 #include "model/fold.h"
@@ -40,32 +41,66 @@ std::vector<FdStats> read_fd_stats(bpf_map* fds, int tgid, bool remove) {
     return out;
 }
 
-std::vector<ThreadStats> read_thread_stats(bpf_map* threads, int tgid, bool remove) {
-    std::vector<ThreadStats> out;
+namespace {
+
+void add_counts(iot_thread& to, const iot_thread& from) {
+    to.waits += from.waits;
+    to.wakeups += from.wakeups;
+    to.recv += from.recv;
+    to.select_waits += from.select_waits;
+    to.poll_waits += from.poll_waits;
+    to.epoll_waits += from.epoll_waits;
+    to.zero_timeout += from.zero_timeout;
+    to.recv_eagain += from.recv_eagain;
+    to.recv_blocked += from.recv_blocked;
+    to.accepts += from.accepts;
+    to.accept_blocked += from.accept_blocked;
+    to.uring_enters += from.uring_enters;
+    to.ready += from.ready;
+}
+
+ThreadStats thread_from_raw(int tid, const iot_thread& v) {
+    ThreadStats t;
+    t.tid = tid;
+    t.comm.assign(v.comm, strnlen(v.comm, sizeof(v.comm)));
+    t.waits = v.waits;
+    t.wakeups = v.wakeups;
+    t.recv = v.recv;
+    t.select_waits = v.select_waits;
+    t.poll_waits = v.poll_waits;
+    t.epoll_waits = v.epoll_waits;
+    t.zero_timeout = v.zero_timeout;
+    t.recv_eagain = v.recv_eagain;
+    t.recv_blocked = v.recv_blocked;
+    t.accepts = v.accepts;
+    t.accept_blocked = v.accept_blocked;
+    t.uring_enters = v.uring_enters;
+    t.ready = v.ready;
+    return t;
+}
+
+}  // namespace
+
+std::vector<ThreadStats> read_thread_stats(bpf_map* threads, const std::vector<iot_thread>& slots, int tgid,
+                                           bool remove) {
+    std::map<__u32, iot_thread> by_tid;
+    auto add = [&](__u32 tid, const iot_thread& v) {
+        auto [it, fresh] = by_tid.try_emplace(tid, v);
+        if (!fresh) add_counts(it->second, v);
+    };
     for (__u32 tid : all_keys<__u32>(threads)) {
         iot_thread v{};
         if (bpf_map__lookup_elem(threads, &tid, sizeof(tid), &v, sizeof(v), 0) != 0) continue;
         if (static_cast<int>(v.tgid) != tgid) continue;
-        ThreadStats t;
-        t.tid = static_cast<int>(tid);
-        t.comm.assign(v.comm, strnlen(v.comm, sizeof(v.comm)));
-        t.waits = v.waits;
-        t.wakeups = v.wakeups;
-        t.recv = v.recv;
-        t.select_waits = v.select_waits;
-        t.poll_waits = v.poll_waits;
-        t.epoll_waits = v.epoll_waits;
-        t.zero_timeout = v.zero_timeout;
-        t.recv_eagain = v.recv_eagain;
-        t.recv_blocked = v.recv_blocked;
-        t.accepts = v.accepts;
-        t.accept_blocked = v.accept_blocked;
-        t.uring_enters = v.uring_enters;
-        t.ready = v.ready;
-        out.push_back(std::move(t));
+        add(tid, v);
         if (remove) bpf_map__delete_elem(threads, &tid, sizeof(tid), 0);
     }
-    std::sort(out.begin(), out.end(), [](const ThreadStats& a, const ThreadStats& b) { return a.tid < b.tid; });
+    for (const auto& v : slots) add(v.tid, v);
+    std::vector<ThreadStats> out;  // by tid, from the ordered map
+    for (const auto& [tid, v] : by_tid)
+        // a slot is taken at a thread's first traced call, whatever it is;
+        // the hash only ever held threads that waited, received or accepted
+        if (v.waits || v.recv || v.accepts || v.uring_enters) out.push_back(thread_from_raw(static_cast<int>(tid), v));
     return out;
 }
 

@@ -65,6 +65,9 @@ Tracer::Tracer(const TracerConfig& config) {
     // a map needs one entry at least; with no slot pushed, none is used
     bpf_map__set_max_entries(skel_->maps.proc_stats, std::max<__u32>(nslots_, 1));
     bpf_map__set_max_entries(skel_->maps.free_slots, std::max<__u32>(nslots_, 1));
+    ntslots_ = config.thread_slots < 0 ? kThreadSlots : static_cast<__u32>(config.thread_slots);
+    bpf_map__set_max_entries(skel_->maps.thread_stats, std::max<__u32>(ntslots_, 1));
+    bpf_map__set_max_entries(skel_->maps.free_tslots, std::max<__u32>(ntslots_, 1));
 
     if (int err = iotrace_bpf__load(skel_)) {
         std::string msg = "failed to load the BPF programs into the kernel: " + errstr(err);
@@ -79,6 +82,7 @@ Tracer::Tracer(const TracerConfig& config) {
         for (__u32 slot = 0; slot < nslots_; ++slot)
             if (bpf_map__update_elem(skel_->maps.free_slots, nullptr, 0, &slot, sizeof(slot), 0))
                 throw Failure("cannot fill the BPF map of free process slots: " + errstr(errno));
+        thread_slots_.open(skel_->maps.thread_stats, skel_->maps.free_tslots, ntslots_);
         attach_all();
     } catch (...) {
         iotrace_bpf__destroy(skel_);
@@ -189,6 +193,7 @@ void Tracer::handle(const iot_event& e) {
 void Tracer::poll(int timeout_ms) {
     int n = ring_buffer__poll(ring_, timeout_ms);
     if (n < 0 && n != -EINTR) throw Failure("reading the BPF ring buffer failed: " + errstr(n));
+    thread_slots_.reap();  // free exited threads' slots before they run out
 }
 
 void Tracer::mark_exited(int tgid) {
@@ -216,7 +221,8 @@ void Tracer::harvest(int tgid, Record& r) {
     if (r.harvested) return;
     read_counters(tgid, r.final_stats);
     r.final_stats.fds = read_fd_stats(skel_->maps.fds, tgid, true);
-    r.final_stats.threads = read_thread_stats(skel_->maps.threads, tgid, true);
+    thread_slots_.reap();
+    r.final_stats.threads = read_thread_stats(skel_->maps.threads, thread_slots_.records(tgid, true), tgid, true);
     __u32 key = static_cast<__u32>(tgid);
     bpf_map__delete_elem(skel_->maps.procs, &key, sizeof(key), 0);
     free_proc_slot(tgid);
@@ -328,7 +334,7 @@ Snapshot Tracer::snapshot(double duration_s) {
         } else {
             read_counters(tgid, p);
             p.fds = read_fd_stats(skel_->maps.fds, tgid, false);
-            p.threads = read_thread_stats(skel_->maps.threads, tgid, false);
+            p.threads = read_thread_stats(skel_->maps.threads, thread_slots_.records(tgid, false), tgid, false);
         }
         p.pid = tgid;
         p.ppid = r.ppid;

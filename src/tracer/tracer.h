@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "model/snapshot.h"
+#include "tracer/thread_slots.h"
 
 struct iotrace_bpf;
 struct ring_buffer;
@@ -22,6 +23,7 @@ struct TracerConfig {
     bool verbose = false;    // libbpf's messages on stderr
     bool floor_only = false; // programs return at once: the benchmark floor
     int proc_slots = -1;     // proc_stats slots; -1: proc_slot_count(); 0: every process in the procs hash
+    int thread_slots = -1;   // thread_stats slots; -1: kThreadSlots; 0: every thread in the threads hash
 };
 
 class Tracer {
@@ -79,6 +81,10 @@ private:
     ring_buffer* ring_ = nullptr;
     int ncpus_ = 0;
     __u32 nslots_ = 0;  // slots in proc_stats
+    __u32 ntslots_ = 0;  // slots in thread_stats
+    ThreadSlots thread_slots_;
+    // live threads at once before the rest go to the threads hash (~170 bytes each)
+    static constexpr __u32 kThreadSlots = 4096;
     std::map<int, Record> records_;  // by tgid
     std::vector<std::string> warnings_;
 };

@@ -24,12 +24,29 @@ namespace {
 constexpr const char* kWorkload = "readiness";
 constexpr uint64_t kMs = 1000 * 1000;
 
-enum class Path { Attach, Launch };
+// NoSlots and OneSlot attach too, with the kernel side's per-process and
+// per-thread counter slots taken away (every figure in the hash maps) or
+// down to one (the first thread in a slot, the others in the hash).
+enum class Path { Attach, Launch, NoSlots, OneSlot };
 
-void PrintTo(Path p, std::ostream* os) { *os << (p == Path::Attach ? "-p" : "-- CMD"); }
+const char* path_suffix(Path p) {
+    switch (p) {
+    case Path::Attach: return "_p";
+    case Path::Launch: return "_cmd";
+    case Path::NoSlots: return "_p_noslots";
+    case Path::OneSlot: return "_p_oneslot";
+    }
+    return "";
+}
 
-std::string test_suffix(const std::string& scenario, Path path) {
-    return scenario + (path == Path::Attach ? "_p" : "_cmd");
+void PrintTo(Path p, std::ostream* os) { *os << path_suffix(p); }
+
+std::string test_suffix(const std::string& scenario, Path path) { return scenario + path_suffix(path); }
+
+std::vector<std::string> path_options(Path p) {
+    if (p == Path::NoSlots) return {"--proc-slots", "0", "--thread-slots", "0"};
+    if (p == Path::OneSlot) return {"--proc-slots", "1", "--thread-slots", "1"};
+    return {};
 }
 
 std::vector<std::tuple<std::string, Path>> all_params() {
@@ -37,6 +54,8 @@ std::vector<std::tuple<std::string, Path>> all_params() {
     for (const auto& s : readiness_scenarios()) {
         v.emplace_back(s.name, Path::Attach);
         if (s.launched_too) v.emplace_back(s.name, Path::Launch);
+        if (s.name == "thread_ready" || s.name == "herd")
+            for (Path p : {Path::NoSlots, Path::OneSlot}) v.emplace_back(s.name, p);
     }
     return v;
 }
@@ -295,8 +314,8 @@ protected:
             for (const auto& [name, path] : all_params())
                 if (test.ends_with("/" + test_suffix(name, path)))
                     job = [name, path](TracedRun& run) {
-                        return path == Path::Attach ? run_attached_to(kWorkload, {name}, {}, run)
-                                                    : run_launched_cmd(kWorkload, {name}, {}, run);
+                        return path == Path::Launch ? run_launched_cmd(kWorkload, {name}, {}, run)
+                                                    : run_attached_to(kWorkload, {name}, path_options(path), run);
                     };
             jobs.emplace_back(test, job);
         }
