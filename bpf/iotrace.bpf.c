@@ -886,6 +886,7 @@ static long pollres_chunk(__u32 i, struct pollres_ctx *c)
 /* epoll results: name each event's fd through its registration's data. */
 struct epres_ctx {
 	__u64 uptr;
+	__u64 nevents;
 	__u64 seq;
 	__u32 tgid;
 	__s32 epfd;
@@ -893,31 +894,41 @@ struct epres_ctx {
 	struct tally t;
 };
 
-static long epres_event(__u32 i, struct epres_ctx *c)
-{
-	__u8 ev[EPOLL_EVENT_SIZE];
-	struct iot_ep_data_key k = { .tgid = c->tgid, .epfd = c->epfd };
-	struct iot_ep_reg *reg;
-	__u32 events, what, trig;
+/* Events read at once: as many as fit the scratch (42 on x86-64). */
+#define EPRES_CHUNK (sizeof(struct scratch) / EPOLL_EVENT_SIZE)
 
-	if (bpf_probe_read_user(ev, sizeof(ev), (void *)(c->uptr + (__u64)i * EPOLL_EVENT_SIZE))) {
-		c->failed = 1;
+static long epres_chunk(__u32 i, struct epres_ctx *c)
+{
+	struct scratch *s;
+	long n = chunk_read(&s, c->uptr, i, c->nevents, EPRES_CHUNK, EPOLL_EVENT_SIZE);
+
+	if (n <= 0) {
+		c->failed |= n < 0;
 		return 1;
 	}
-	__builtin_memcpy(&events, ev, 4);
-	__builtin_memcpy(&k.data, ev + EPOLL_EVENT_SIZE - 8, 8);
-	reg = bpf_map_lookup_elem(&ep_by_data, &k);
-	if (!reg) {
-		c->unknown++;
-		return 0;
+	for (__u32 k = 0; k < EPRES_CHUNK; k++) {
+		struct iot_ep_data_key key = { .tgid = c->tgid, .epfd = c->epfd };
+		const __u8 *ev = (const __u8 *)s->w + k * EPOLL_EVENT_SIZE;
+		struct iot_ep_reg *reg;
+		__u32 events, what, trig;
+
+		if (k >= n)
+			break;
+		__builtin_memcpy(&events, ev, 4);
+		__builtin_memcpy(&key.data, ev + EPOLL_EVENT_SIZE - 8, 8);
+		reg = bpf_map_lookup_elem(&ep_by_data, &key);
+		if (!reg) {
+			c->unknown++;
+			continue;
+		}
+		trig = (reg->events & EPOLLET) ? IOT_TRIG_ET : (reg->events & EPOLLONESHOT) ? IOT_TRIG_ONESHOT : IOT_TRIG_LT;
+		what = ((events & EPOLLIN) ? REPORT_READABLE : 0) | ((events & EPOLLOUT) ? REPORT_WRITABLE : 0);
+		/* EPOLLONESHOT is a flag of its own: with EPOLLET the trigger says et */
+		if (what)
+			tally_add(&c->t, report_fd(c->tgid, (__u32)c->epfd, reg->fd,
+						   REPORT(what | ((reg->events & EPOLLONESHOT) ? REPORT_ONESHOT : 0), trig),
+						   c->seq));
 	}
-	trig = (reg->events & EPOLLET) ? IOT_TRIG_ET : (reg->events & EPOLLONESHOT) ? IOT_TRIG_ONESHOT : IOT_TRIG_LT;
-	what = ((events & EPOLLIN) ? REPORT_READABLE : 0) | ((events & EPOLLOUT) ? REPORT_WRITABLE : 0);
-	/* EPOLLONESHOT is a flag of its own: with EPOLLET the trigger says et */
-	if (what)
-		tally_add(&c->t, report_fd(c->tgid, (__u32)c->epfd, reg->fd,
-					   REPORT(what | ((reg->events & EPOLLONESHOT) ? REPORT_ONESHOT : 0), trig),
-					   c->seq));
 	return 0;
 }
 
@@ -983,7 +994,7 @@ static __always_inline void epoll_wait_exit(struct inflight *f, __u32 sys, long 
 		return;
 	wait_common(p, f, ret);
 	if (ret > 0) {
-		struct epres_ctx c = { .uptr = f->ptr, .seq = f->seq,
+		struct epres_ctx c = { .uptr = f->ptr, .nevents = ret, .seq = f->seq,
 				       .tgid = f->id >> 32, .epfd = f->fd };
 
 		p->wait_scanned += ret;
@@ -992,7 +1003,7 @@ static __always_inline void epoll_wait_exit(struct inflight *f, __u32 sys, long 
 			count_lost(IOT_LOST_BOUND);
 			return;
 		}
-		bpf_loop(ret, epres_event, &c, 0);
+		bpf_loop((ret + EPRES_CHUNK - 1) / EPRES_CHUNK, epres_chunk, &c, 0);
 		if (c.failed)
 			count_lost(IOT_LOST_USER_READ);
 		{

@@ -601,13 +601,29 @@ ReadinessExp kinds() {
 
 }  // namespace
 
+// ---- epoll_many -------------------------------------------------------------------
+ReadinessExp epoll_many() {
+    ReadinessExp e;
+    // fds 100..199: readable eventfds, registered LT (data = fd) in the run;
+    // w1 reports each first, w2 each again unread (U). 100 events per wait:
+    // more than one chunk of the kernel side's read of the events.
+    e.sys["epoll_ctl"] = {.calls = 100};
+    e.sys["epoll_wait"] = {.calls = 2};
+    e.waits = {.calls = 2, .empty = 0, .ready = 200, .wakeups = 0};
+    e.readiness = {.unread = 100};
+    for (int fd = 100; fd < 200; ++fd)
+        e.fds.push_back({.fd = fd, .kind = "eventfd", .trigger = "lt", .reported = 2, .lt_unread = 1});
+    e.threads = {{.tid = kPid, .waits = 2, .wakeups = 0, .recv = 0, .ready = 200}};
+    return e;
+}
+
 const std::vector<ReadinessScenario>& readiness_scenarios() {
     static const std::vector<ReadinessScenario> v = {
         {"epoll_lt", true}, {"select_lt", true}, {"poll_lt", true}, {"epoll_out", true},
         {"epoll_et", true}, {"oneshot", true},   {"preattach", false}, {"cookies", true},
         {"threads", true},  {"many", true},      {"reuse", true},      {"sleep", true},
         {"counters", true}, {"preempt", true},   {"kinds", false},     {"thread_ready", true},
-        {"herd", true},
+        {"herd", true},     {"epoll_many", true},
     };
     return v;
 }
@@ -630,6 +646,7 @@ ReadinessExp readiness_expected(const std::string& name) {
     if (name == "kinds") return kinds();
     if (name == "thread_ready") return thread_ready();
     if (name == "herd") return herd();
+    if (name == "epoll_many") return epoll_many();
     throw std::invalid_argument("no readiness expectations for scenario " + name);
 }
 

@@ -8,7 +8,7 @@
  *
  * Scenarios: epoll_lt select_lt poll_lt epoll_out epoll_et oneshot
  * preattach cookies threads many reuse sleep counters preempt kinds
- * thread_ready herd.
+ * thread_ready herd epoll_many.
  *
  * The expected figures are in tests/integration/readiness_expected.cpp,
  * derived step by step from the code here: each wait below carries a
@@ -1317,6 +1317,46 @@ static void run_kinds(void)
 		expect("poll revents", p[i].revents & POLLIN);
 }
 
+/* ======================================================================
+ * epoll_many: one epoll wait returns 100 events, more than the kernel side
+ * reads from user memory at once (42 on x86-64): fds 100..199 are eventfds
+ * with counter 1 (readable), registered level-triggered with data = fd in
+ * the run, then two waits report all 100 (the second: U each).
+ * ====================================================================== */
+
+enum { EMANY_FIRST = 100, EMANY_N = 100, EMANY_EP = 40 };
+
+static void setup_epoll_many(void)
+{
+	clean();
+	place(epoll_create1(0), EMANY_EP);
+	for (int fd = EMANY_FIRST; fd < EMANY_FIRST + EMANY_N; fd++)
+		place(eventfd(1, EFD_NONBLOCK), fd);
+}
+
+static void emany_wait(const char *label)
+{
+	struct epoll_event ev[128];
+	char seen[EMANY_N] = {0};
+	long r = syscall(SYS_epoll_wait, EMANY_EP, ev, 128, 0);
+
+	check(label, r, EMANY_N);
+	for (long i = 0; i < r; i++) {
+		uint64_t d = ev[i].data.u64;
+		expect(label, d >= EMANY_FIRST && d < EMANY_FIRST + EMANY_N && !seen[d - EMANY_FIRST]);
+		if (d >= EMANY_FIRST && d < EMANY_FIRST + EMANY_N)
+			seen[d - EMANY_FIRST] = 1;
+	}
+}
+
+static void run_epoll_many(void)
+{
+	for (int fd = EMANY_FIRST; fd < EMANY_FIRST + EMANY_N; fd++)
+		check("add", ctl(EMANY_EP, EPOLL_CTL_ADD, fd, EPOLLIN, (uint64_t)fd), 0);
+	emany_wait("w1"); /* 100 firsts */
+	emany_wait("w2"); /* 100 U */
+}
+
 /* ---- main ---------------------------------------------------------------- */
 
 struct scenario {
@@ -1343,6 +1383,7 @@ static const struct scenario scenarios[] = {
 	{"kinds", setup_kinds, run_kinds},
 	{"thread_ready", setup_thread_ready, run_thread_ready},
 	{"herd", setup_herd, run_herd},
+	{"epoll_many", setup_epoll_many, run_epoll_many},
 };
 #define NSCEN (sizeof scenarios / sizeof scenarios[0])
 
