@@ -169,6 +169,11 @@ struct {
 /* Scratch for user-memory chunks, too big for the 512-byte stack. */
 struct scratch {
 	__u64 w[POLL_CHUNK];
+	/* the bit walks over select words and poll chunks keep their state
+	 * here, not in the loop's context: a map value is not tracked
+	 * precisely, so the verifier checks the loop body once */
+	__u64 rw, ww, base; /* select: the word's bits not yet reported */
+	__u64 pending;      /* poll: the chunk's entries not yet reported */
 };
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -188,7 +193,8 @@ static __always_inline void count_lost(__u32 reason)
 		*v += 1;
 }
 
-static __always_inline __u32 log2_slot(__u64 v)
+/* floor(log2(v)) for v > 0; 0 for 0. */
+static __always_inline __u32 log2_floor(__u64 v)
 {
 	__u32 r = 0, shift;
 
@@ -198,6 +204,13 @@ static __always_inline __u32 log2_slot(__u64 v)
 	shift = (v > 0xF) << 2; v >>= shift; r |= shift;
 	shift = (v > 0x3) << 1; v >>= shift; r |= shift;
 	r |= (v >> 1);
+	return r;
+}
+
+static __always_inline __u32 log2_slot(__u64 v)
+{
+	__u32 r = log2_floor(v);
+
 	return r < IOT_HIST_SLOTS ? r : IOT_HIST_SLOTS - 1;
 }
 
@@ -818,6 +831,29 @@ struct selres_ctx {
 	struct tally t;
 };
 
+/* The lowest bit still set in the word: one fd reported. The set bits are
+ * walked by a loop of their own, so the verifier checks this body once (an
+ * unrolled 64-bit loop costs it tens of thousands of instructions). */
+static long selres_bit(__u32 i, struct selres_ctx *c)
+{
+	__u32 zero = 0, what;
+	struct scratch *s = bpf_map_lookup_elem(&scratch, &zero);
+	__u64 any, low;
+
+	if (!s)
+		return 1;
+	any = s->rw | s->ww;
+	low = any & -any;
+	if (!low)
+		return 1;
+	what = ((s->rw & low) ? REPORT_READABLE : 0) | ((s->ww & low) ? REPORT_WRITABLE : 0);
+	s->rw &= ~low;
+	s->ww &= ~low;
+	tally_add(&c->t, report_fd(c->tgid, c->waiter, (__s32)(s->base + log2_floor(low)),
+				   REPORT(what, IOT_TRIG_SELECT), c->seq));
+	return 0;
+}
+
 static long selres_word(__u32 i, struct selres_ctx *c)
 {
 	__u64 base = (__u64)i * 64, rw = 0, ww = 0;
@@ -834,15 +870,17 @@ static long selres_word(__u32 i, struct selres_ctx *c)
 		rw &= keep;
 		ww &= keep;
 	}
-	if (!(rw | ww))
-		return 0;
-	for (__u32 k = 0; k < 64; k++) {
-		__u32 what = (((rw >> k) & 1) ? REPORT_READABLE : 0) | (((ww >> k) & 1) ? REPORT_WRITABLE : 0);
+	{
+		__u32 zero = 0;
+		struct scratch *s = bpf_map_lookup_elem(&scratch, &zero);
 
-		if (what)
-			tally_add(&c->t, report_fd(c->tgid, c->waiter, (__s32)(base + k),
-						   REPORT(what, IOT_TRIG_SELECT), c->seq));
+		if (!s)
+			return 1;
+		s->rw = rw;
+		s->ww = ww;
+		s->base = base;
 	}
+	bpf_loop(__builtin_popcountll(rw | ww), selres_bit, c, 0);
 	return 0;
 }
 
@@ -856,6 +894,34 @@ struct pollres_ctx {
 	struct tally t;
 };
 
+/* struct pollfd { int fd; short events; short revents; } as one word */
+static __always_inline __u16 pollfd_revents(__u64 e)
+{
+	return (__u16)(e >> 48);
+}
+
+/* The lowest pending entry of the chunk in the scratch: one fd reported. */
+static long pollres_entry(__u32 i, struct pollres_ctx *c)
+{
+	__u32 zero = 0, k, what;
+	struct scratch *s = bpf_map_lookup_elem(&scratch, &zero);
+	__u64 low, e;
+	__u16 rev;
+
+	if (!s)
+		return 1;
+	low = s->pending & -s->pending;
+	if (!low)
+		return 1;
+	s->pending &= ~low;
+	k = log2_floor(low) & (POLL_CHUNK - 1);
+	e = s->w[k];
+	rev = pollfd_revents(e);
+	what = ((rev & POLLIN) ? REPORT_READABLE : 0) | ((rev & POLLOUT) ? REPORT_WRITABLE : 0);
+	tally_add(&c->t, report_fd(c->tgid, c->waiter, (__s32)(__u32)e, REPORT(what, IOT_TRIG_POLL), c->seq));
+	return 0;
+}
+
 static long pollres_chunk(__u32 i, struct pollres_ctx *c)
 {
 	struct scratch *s;
@@ -865,20 +931,25 @@ static long pollres_chunk(__u32 i, struct pollres_ctx *c)
 		c->failed |= n < 0;
 		return 1;
 	}
-	for (__u32 k = 0; k < POLL_CHUNK; k++) {
-		__u64 e;
-		__s32 fd;
-		__u16 rev;
-		__u32 what;
+	/* a mask of the entries to report (no call in this loop: cheap to
+	 * verify), then a loop over its bits */
+	{
+		__u64 pending = 0;
 
-		if (k >= n)
-			break;
-		e = s->w[k];
-		fd = (__s32)(__u32)e;
-		rev = (__u16)(e >> 48); /* struct pollfd { int fd; short events; short revents; } */
-		what = ((rev & POLLIN) ? REPORT_READABLE : 0) | ((rev & POLLOUT) ? REPORT_WRITABLE : 0);
-		if (fd >= 0 && what)
-			tally_add(&c->t, report_fd(c->tgid, c->waiter, fd, REPORT(what, IOT_TRIG_POLL), c->seq));
+		for (__u32 k = 0; k < POLL_CHUNK; k++) {
+			__u64 e;
+
+			if (k >= n)
+				break;
+			e = s->w[k];
+			if ((__s32)(__u32)e >= 0 && (pollfd_revents(e) & (POLLIN | POLLOUT)))
+				pending |= 1ULL << k;
+		}
+		s->pending = pending;
+		/* at most n entries; it stops at the last pending one (the
+		 * count of pending bits as the bound would make the verifier
+		 * follow every combination of bits the loop above can set) */
+		bpf_loop(n, pollres_entry, c, 0);
 	}
 	return 0;
 }
@@ -894,8 +965,51 @@ struct epres_ctx {
 	struct tally t;
 };
 
+/* One epoll event: its fd named through the registration's data, then
+ * report_fd. Returns report_fd's result, or -1 when the registration is
+ * unknown. Global, so the verifier checks it once, not in every iteration
+ * of the chunk loop below. */
+__noinline int ep_event_report(__u32 tgid, __s32 epfd, __u32 events, __u64 data, __u64 seq)
+{
+	struct iot_ep_data_key key = { .tgid = tgid, .epfd = epfd, .data = data };
+	struct iot_ep_reg *reg = bpf_map_lookup_elem(&ep_by_data, &key);
+	__u32 what, trig;
+
+	if (!reg)
+		return -1;
+	trig = (reg->events & EPOLLET) ? IOT_TRIG_ET : (reg->events & EPOLLONESHOT) ? IOT_TRIG_ONESHOT : IOT_TRIG_LT;
+	what = ((events & EPOLLIN) ? REPORT_READABLE : 0) | ((events & EPOLLOUT) ? REPORT_WRITABLE : 0);
+	/* EPOLLONESHOT is a flag of its own: with EPOLLET the trigger says et */
+	if (!what)
+		return 0;
+	return report_fd(tgid, (__u32)epfd, reg->fd,
+			 REPORT(what | ((reg->events & EPOLLONESHOT) ? REPORT_ONESHOT : 0), trig), seq);
+}
+
 /* Events read at once: as many as fit the scratch (42 on x86-64). */
-#define EPRES_CHUNK (sizeof(struct scratch) / EPOLL_EVENT_SIZE)
+#define EPRES_CHUNK (sizeof(((struct scratch *)0)->w) / EPOLL_EVENT_SIZE)
+
+/* Event k of the chunk in the scratch. A loop of its own (not an unrolled
+ * one inside epres_chunk): the verifier then checks the body once, not once
+ * per event of a chunk. */
+static long epres_one(__u32 k, struct epres_ctx *c)
+{
+	__u32 zero = 0, events;
+	struct scratch *s = bpf_map_lookup_elem(&scratch, &zero);
+	const __u8 *ev;
+	__u64 data;
+	int r;
+
+	if (!s || k >= EPRES_CHUNK)
+		return 1;
+	ev = (const __u8 *)s->w + k * EPOLL_EVENT_SIZE;
+	__builtin_memcpy(&events, ev, 4);
+	__builtin_memcpy(&data, ev + EPOLL_EVENT_SIZE - 8, 8);
+	r = ep_event_report(c->tgid, c->epfd, events, data, c->seq);
+	c->unknown += r < 0;
+	tally_add(&c->t, r < 0 ? 0 : r);
+	return 0;
+}
 
 static long epres_chunk(__u32 i, struct epres_ctx *c)
 {
@@ -906,29 +1020,7 @@ static long epres_chunk(__u32 i, struct epres_ctx *c)
 		c->failed |= n < 0;
 		return 1;
 	}
-	for (__u32 k = 0; k < EPRES_CHUNK; k++) {
-		struct iot_ep_data_key key = { .tgid = c->tgid, .epfd = c->epfd };
-		const __u8 *ev = (const __u8 *)s->w + k * EPOLL_EVENT_SIZE;
-		struct iot_ep_reg *reg;
-		__u32 events, what, trig;
-
-		if (k >= n)
-			break;
-		__builtin_memcpy(&events, ev, 4);
-		__builtin_memcpy(&key.data, ev + EPOLL_EVENT_SIZE - 8, 8);
-		reg = bpf_map_lookup_elem(&ep_by_data, &key);
-		if (!reg) {
-			c->unknown++;
-			continue;
-		}
-		trig = (reg->events & EPOLLET) ? IOT_TRIG_ET : (reg->events & EPOLLONESHOT) ? IOT_TRIG_ONESHOT : IOT_TRIG_LT;
-		what = ((events & EPOLLIN) ? REPORT_READABLE : 0) | ((events & EPOLLOUT) ? REPORT_WRITABLE : 0);
-		/* EPOLLONESHOT is a flag of its own: with EPOLLET the trigger says et */
-		if (what)
-			tally_add(&c->t, report_fd(c->tgid, (__u32)c->epfd, reg->fd,
-						   REPORT(what | ((reg->events & EPOLLONESHOT) ? REPORT_ONESHOT : 0), trig),
-						   c->seq));
-	}
+	bpf_loop(n, epres_one, c, 0);
 	return 0;
 }
 
