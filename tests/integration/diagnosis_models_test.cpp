@@ -245,22 +245,6 @@ INSTANTIATE_TEST_SUITE_P(Workload, DiagnosisModels, ::testing::ValuesIn(modes())
 
 // ---- the workloads do what they say (strace, without iotrace) ------------------
 
-std::map<std::string, SysExp> parse_strace_summary(const std::string& text) {
-    std::map<std::string, SysExp> out;
-    std::istringstream in(text);
-    std::string line;
-    while (std::getline(in, line)) {
-        std::istringstream f(line);
-        std::string name;
-        if (!(f >> name) || name == "syscall" || name == "total" || name[0] == '-') continue;
-        SysExp s;
-        f >> s.calls;
-        if (!(f >> s.errors)) s.errors = 0;
-        out[name] = s;
-    }
-    return out;
-}
-
 // The probed calls each deterministic mode makes (models.c's constants):
 // name -> {calls, errors}; calls 0 with errors UINT64_MAX: "at least 1 call".
 // Every other probed syscall: none.

@@ -505,4 +505,20 @@ void kill_and_reap(pid_t pid) {
     waitpid(pid, nullptr, 0);  // ECHILD at once if it is not ours
 }
 
+std::map<std::string, SysExp> parse_strace_summary(const std::string& text) {
+    std::map<std::string, SysExp> out;
+    std::istringstream in(text);
+    std::string line;
+    while (std::getline(in, line)) {
+        std::istringstream f(line);
+        std::string name;
+        if (!(f >> name) || name == "syscall" || name == "total" || name[0] == '-') continue;
+        SysExp s;
+        f >> s.calls;
+        if (!(f >> s.errors)) s.errors = 0;  // strace leaves the cell empty for 0
+        out[name] = s;
+    }
+    return out;
+}
+
 }  // namespace itest

@@ -97,6 +97,9 @@ struct SysExp {
     uint64_t calls = 0, errors = 0, eagain = 0;
 };
 
+// Parses `strace -c -U name,calls,errors` output: name -> {calls, errors}.
+std::map<std::string, SysExp> parse_strace_summary(const std::string& text);
+
 struct Expect {
     std::map<std::string, SysExp> sys;  // every other probed syscall: 0 calls
     struct {

@@ -360,22 +360,6 @@ TEST_P(Readiness, ReportsExactFigures) {
 // The tables' syscall columns against strace, without iotrace: each scenario
 // whose set-up makes no probed call, run whole under `strace -f -c`, makes
 // exactly the calls (and errors) its table says.
-std::map<std::string, SysExp> parse_strace_summary(const std::string& text) {
-    std::map<std::string, SysExp> out;
-    std::istringstream in(text);
-    std::string line;
-    while (std::getline(in, line)) {
-        std::istringstream f(line);
-        std::string name;
-        if (!(f >> name) || name == "syscall" || name == "total" || name[0] == '-') continue;
-        SysExp s;
-        f >> s.calls;
-        if (!(f >> s.errors)) s.errors = 0;  // strace leaves the cell empty for 0
-        out[name] = s;
-    }
-    return out;
-}
-
 TEST(ReadinessStrace, TablesMatchStrace) {
     TempDir tmp;
     for (const auto& sc : readiness_scenarios()) {

@@ -15,23 +15,6 @@
 namespace itest {
 namespace {
 
-// Parses `strace -c -U name,calls,errors` output: name -> {calls, errors}.
-std::map<std::string, SysExp> parse_strace_summary(const std::string& text) {
-    std::map<std::string, SysExp> out;
-    std::istringstream in(text);
-    std::string line;
-    while (std::getline(in, line)) {
-        std::istringstream f(line);
-        std::string name;
-        if (!(f >> name) || name == "syscall" || name == "total" || name[0] == '-') continue;
-        SysExp s;
-        f >> s.calls;
-        if (!(f >> s.errors)) s.errors = 0;  // strace leaves the cell empty for 0
-        out[name] = s;
-    }
-    return out;
-}
-
 TEST(Strace, SameRunSameCounts) {
     TempDir tmp;
     Child wl({workload("iowork"), "all", "--wait"});
