@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "iotrace.h"
+#include "model/availability.h"
 #include "model/diagnosis.h"
 
 namespace iotrace {
@@ -137,6 +138,7 @@ struct Snapshot {
     double duration_s = 0;
     std::array<uint64_t, IOT_LOST_NR> lost{};  // by enum iot_lost
     std::vector<ProcessStats> processes;
+    Availability availability;  // parts of the kernel side that did not load (figures unavailable)
 
     uint64_t lost_events() const {
         uint64_t n = 0;

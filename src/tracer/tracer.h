@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "model/availability.h"
 #include "model/snapshot.h"
 #include "tracer/thread_slots.h"
 
@@ -24,6 +25,12 @@ struct TracerConfig {
     bool floor_only = false; // programs return at once: the benchmark floor
     int proc_slots = -1;     // proc_stats slots; -1: proc_slot_count(); 0: every process in the procs hash
     int thread_slots = -1;   // thread_stats slots; -1: kThreadSlots; 0: every thread in the threads hash
+    // Programs to treat as if the kernel refused them (--fail-prog, for the
+    // tests of each degraded path).
+    std::vector<std::string> fail_progs;
+    // Load and attach, then nothing else (--check): a core failure is
+    // recorded in load_report() instead of thrown.
+    bool check_only = false;
 };
 
 class Tracer {
@@ -56,6 +63,10 @@ public:
     // Warnings gathered while attaching (tracepoints this kernel lacks).
     const std::vector<std::string>& warnings() const { return warnings_; }
 
+    // Every program: loaded or not, verified instructions, load time, and
+    // which figures are therefore unavailable.
+    const LoadReport& load_report() const { return load_report_; }
+
 private:
     struct Record {
         int ppid = 0;
@@ -87,6 +98,7 @@ private:
     static constexpr __u32 kThreadSlots = 4096;
     std::map<int, Record> records_;  // by tgid
     std::vector<std::string> warnings_;
+    LoadReport load_report_;
 };
 
 }  // namespace iotrace
