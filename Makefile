@@ -35,8 +35,11 @@ UNIT_OBJS  := $(UNIT_SRCS:%.cpp=$(BUILD)/%.o)
 INTEG_SRCS := $(sort $(wildcard tests/integration/*.cpp))
 INTEG_OBJS := $(INTEG_SRCS:%.cpp=$(BUILD)/%.o)
 WORKLOADS  := $(patsubst tests/workloads/%.c,$(BUILD)/workloads/%,$(sort $(wildcard tests/workloads/*.c)))
+# One BPF object per family file, linked into one (bpftool gen object) so
+# that one skeleton loads them all and they share the maps.
 BPF_SRCS   := $(sort $(wildcard bpf/*.bpf.c))
-SKELS      := $(BPF_SRCS:bpf/%.bpf.c=$(BUILD)/%.skel.h)
+BPF_OBJS   := $(BPF_SRCS:bpf/%.bpf.c=$(BUILD)/bpf/%.bpf.o)
+SKELS      := $(BUILD)/iotrace.skel.h
 
 .DELETE_ON_ERROR:
 .SECONDARY:
@@ -52,13 +55,18 @@ $(BUILD)/vmlinux.h:
 	$(Q)mkdir -p $(@D)
 	$(Q)$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > $@
 
-$(BUILD)/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/*.h) $(BUILD)/vmlinux.h
+$(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/*.h) $(BUILD)/vmlinux.h
 	$(call msg,BPF,$@)
+	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
-$(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
+$(BUILD)/iotrace.bpf.o: $(BPF_OBJS)
+	$(call msg,BPF-LINK,$@)
+	$(Q)$(BPFTOOL) gen object $@ $^
+
+$(BUILD)/iotrace.skel.h: $(BUILD)/iotrace.bpf.o
 	$(call msg,GEN-SKEL,$@)
-	$(Q)$(BPFTOOL) gen skeleton $< > $@
+	$(Q)$(BPFTOOL) gen skeleton $< name iotrace_bpf > $@
 
 $(BUILD)/%.o: %.cpp | $(SKELS)
 	$(call msg,CXX,$@)

@@ -1,12 +1,17 @@
 #include "tracer/tracer.h"
 
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
+#include <fstream>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -17,6 +22,7 @@
 #include "model/fold.h"
 #include "proc/proc_info.h"
 #include "tracer/libbpf_log.h"
+#include "tracer/programs.h"
 #include "tracer/readiness_maps.h"
 #include "tracer/syscall_numbers.h"
 #include "util/failure.h"
@@ -25,6 +31,36 @@ namespace iotrace {
 namespace {
 
 std::string errstr(int err) { return std::strerror(err < 0 ? -err : err); }
+
+std::string privilege_hint() {
+    return "\niotrace needs root or CAP_BPF+CAP_PERFMON (and CAP_SYS_RESOURCE on some kernels): run it with sudo";
+}
+
+// "verified_insns: N" in the program fd's fdinfo (Linux 5.16+; 0 before).
+__u64 verified_insns(int prog_fd) {
+    std::ifstream in("/proc/self/fdinfo/" + std::to_string(prog_fd));
+    std::string line;
+    while (std::getline(in, line))
+        if (line.rfind("verified_insns:", 0) == 0) return std::strtoull(line.c_str() + 15, nullptr, 10);
+    return 0;
+}
+
+// eventpoll.refcount counts the registrations since Linux 6.4; the kernel
+// side reads it only where the kernel's BTF has it.
+bool epoll_interest_size_readable() {
+    btf* vmlinux = btf__load_vmlinux_btf();
+    if (!vmlinux) return false;
+    bool found = false;
+    int id = btf__find_by_name_kind(vmlinux, "eventpoll", BTF_KIND_STRUCT);
+    if (id > 0) {
+        const btf_type* t = btf__type_by_id(vmlinux, id);
+        const btf_member* m = btf_members(t);
+        for (int i = 0; i < btf_vlen(t); ++i, ++m)
+            if (std::strcmp(btf__name_by_offset(vmlinux, m->name_off), "refcount") == 0) found = true;
+    }
+    btf__free(vmlinux);
+    return found;
+}
 
 std::string load_hint() {
     std::string hint;
@@ -53,7 +89,29 @@ Tracer::Tracer(const TracerConfig& config) {
     libbpf_log_init(config.verbose);
     ncpus_ = libbpf_num_possible_cpus();
     if (ncpus_ <= 0) throw Failure("cannot count the possible CPUs (/sys/devices/system/cpu/possible)");
+    nslots_ = config.proc_slots < 0 ? proc_slot_count(ncpus_) : static_cast<__u32>(config.proc_slots);
+    ntslots_ = config.thread_slots < 0 ? kThreadSlots : static_cast<__u32>(config.thread_slots);
 
+    if (!load(config)) return;  // --check: the core did not load, the report says why
+    try {
+        for (__u32 slot = 0; slot < nslots_; ++slot)
+            if (bpf_map__update_elem(skel_->maps.free_slots, nullptr, 0, &slot, sizeof(slot), 0))
+                throw Failure("cannot fill the BPF map of free process slots: " + errstr(errno));
+        thread_slots_.open(skel_->maps.thread_stats, skel_->maps.free_tslots, ntslots_);
+        attach_all(config);
+        fill_prog_arrays();
+        ring_ = ring_buffer__new(bpf_map__fd(skel_->maps.events), on_ring_event, this, nullptr);
+        if (!ring_) throw Failure("failed to set up the BPF ring buffer: " + errstr(errno));
+    } catch (...) {
+        iotrace_bpf__destroy(skel_);
+        skel_ = nullptr;
+        throw;
+    }
+}
+
+// Opens the object and sets what must be set before load: the rodata
+// switches, the syscall table, the sizes of the slot arrays.
+void Tracer::open_configured(const TracerConfig& config) {
     skel_ = iotrace_bpf__open();
     if (!skel_) throw Failure("failed to open the BPF object: " + errstr(errno) + libbpf_log_tail());
     skel_->rodata->self_tgid = static_cast<__u32>(getpid());
@@ -61,50 +119,211 @@ Tracer::Tracer(const TracerConfig& config) {
     skel_->rodata->floor_only = config.floor_only;
     for (int sys = 0; sys < IOT_NR_SYS; ++sys)
         if (auto nr = syscall_number(sys)) skel_->rodata->sys_of_nr[*nr] = static_cast<__u8>(sys + 1);
-    nslots_ = config.proc_slots < 0 ? proc_slot_count(ncpus_) : static_cast<__u32>(config.proc_slots);
     // a map needs one entry at least; with no slot pushed, none is used
     bpf_map__set_max_entries(skel_->maps.proc_stats, std::max<__u32>(nslots_, 1));
     bpf_map__set_max_entries(skel_->maps.free_slots, std::max<__u32>(nslots_, 1));
-    ntslots_ = config.thread_slots < 0 ? kThreadSlots : static_cast<__u32>(config.thread_slots);
     bpf_map__set_max_entries(skel_->maps.thread_stats, std::max<__u32>(ntslots_, 1));
     bpf_map__set_max_entries(skel_->maps.free_tslots, std::max<__u32>(ntslots_, 1));
+}
 
-    if (int err = iotrace_bpf__load(skel_)) {
-        std::string msg = "failed to load the BPF programs into the kernel: " + errstr(err);
-        if (err == -EPERM || err == -EACCES)
-            msg += "\niotrace needs root or CAP_BPF+CAP_PERFMON (and CAP_SYS_RESOURCE on some kernels): run it with sudo";
-        msg += load_hint() + libbpf_log_tail();
-        iotrace_bpf__destroy(skel_);
-        skel_ = nullptr;
-        throw Failure(msg);
+// Loads every program the kernel takes. libbpf loads an object whole, so a
+// refused program means: note it, reopen without it (and with its fallback),
+// load again. Only the dispatchers are indispensable. Returns false when
+// they failed in --check mode (the report has the error); throws otherwise.
+bool Tracer::load(const TracerConfig& config) {
+    std::set<std::string> failed;
+    std::map<std::string, std::string> why;
+    for (const std::string& name : config.fail_progs) {
+        failed.insert(name);
+        why[name] = "forced by --fail-prog";
     }
-    try {
-        for (__u32 slot = 0; slot < nslots_; ++slot)
-            if (bpf_map__update_elem(skel_->maps.free_slots, nullptr, 0, &slot, sizeof(slot), 0))
-                throw Failure("cannot fill the BPF map of free process slots: " + errstr(errno));
-        thread_slots_.open(skel_->maps.thread_stats, skel_->maps.free_tslots, ntslots_);
-        attach_all();
-    } catch (...) {
+    std::vector<ProgramLoad> refused;  // in the order the kernel refused them
+    for (int attempt = 0;; ++attempt) {
+        open_configured(config);
+        check_program_names(config.fail_progs);
+        for (bpf_program* prog = bpf_object__next_program(skel_->obj, nullptr); prog;
+             prog = bpf_object__next_program(skel_->obj, prog)) {
+            std::string name = bpf_program__name(prog);
+            bool on = !failed.count(name);
+            // a fallback loads only in place of its program (or for --check,
+            // which reports every program's verification)
+            if (on && is_fallback(name) && !config.check_only) {
+                on = false;
+                for (const Family& f : families())
+                    if (f.exit_basic && name == f.exit_basic) on = failed.count(f.exit) > 0;
+            }
+            bpf_program__set_autoload(prog, on);
+        }
+        for (const char* core : {"sys_enter", "sys_exit"})
+            if (failed.count(core)) return core_failed(config, core, why[core], "", refused);
+
+        libbpf_log_reset_failure();
+        int err = iotrace_bpf__load(skel_);
+        if (err == 0) {
+            record_programs(failed, why, refused);
+            return true;
+        }
+        auto fail = libbpf_log_failure();
         iotrace_bpf__destroy(skel_);
         skel_ = nullptr;
-        throw;
-    }
-    ring_ = ring_buffer__new(bpf_map__fd(skel_->maps.events), on_ring_event, this, nullptr);
-    if (!ring_) {
-        iotrace_bpf__destroy(skel_);
-        skel_ = nullptr;
-        throw Failure("failed to set up the BPF ring buffer: " + errstr(errno));
+        if (!fail || failed.count(fail->program) || attempt > 64) {
+            // not a program (a map the kernel lacks, memory...): nothing to drop
+            std::string msg = "failed to load the BPF object into the kernel: " + errstr(err);
+            if ((err == -EPERM || err == -EACCES) && !fail) msg += privilege_hint();
+            throw Failure(msg + load_hint() + libbpf_log_tail());
+        }
+        std::string verdict = fail->last_line.empty() ? fail->error : fail->last_line;
+        failed.insert(fail->program);
+        why[fail->program] = verdict;
+        std::string log_path = save_verifier_log(config, fail->program, fail->verifier_log);
+        ProgramLoad pl;
+        pl.name = fail->program;
+        pl.error = verdict;
+        refused.push_back(pl);
+        if (is_core(fail->program)) return core_failed(config, fail->program, verdict, fail->verifier_log, refused);
     }
 }
 
-// Attaches program by program, so a failure names its tracepoint.
-void Tracer::attach_all() {
-    bpf_program* prog;
-    bpf_object__for_each_program(prog, skel_->obj) {
+// The dispatchers did not load: nothing can be counted.
+bool Tracer::core_failed(const TracerConfig& config, const std::string& program, const std::string& verdict,
+                         const std::string& verifier_log, const std::vector<ProgramLoad>& refused) {
+    load_report_.programs = refused;
+    if (refused.empty() || refused.back().name != program) {
+        ProgramLoad pl;
+        pl.name = program;
+        pl.forced = true;
+        pl.error = verdict;
+        load_report_.programs.push_back(pl);
+    }
+    load_report_.availability.missing[Part::SelectCounts] = program + ": " + verdict;
+    for (Part p : all_parts()) load_report_.availability.missing[p] = program + ": " + verdict;
+    if (skel_) {
+        iotrace_bpf__destroy(skel_);
+        skel_ = nullptr;
+    }
+    if (config.check_only) return false;
+    std::string msg = "the kernel refused the BPF program " + program + ": " + verdict;
+    if (!verifier_log.empty())
+        msg += load_report_.verifier_log_path.empty()
+                   ? "\n(the kernel's verifier rejected it; run with -v to save the full verifier log)"
+                   : "\nfull verifier log: " + load_report_.verifier_log_path;
+    msg += "\niotrace cannot count without " + program + "; please report this kernel (uname -r) to the iotrace developers";
+    throw Failure(msg);
+}
+
+// -v: the full log of a refused program, in a file named in the report.
+std::string Tracer::save_verifier_log(const TracerConfig& config, const std::string& program,
+                                      const std::string& log) {
+    if (!config.verbose || log.empty()) return "";
+    const char* tmp = std::getenv("TMPDIR");
+    std::string path = std::string(tmp && *tmp ? tmp : "/tmp") + "/iotrace-verifier." + std::to_string(getpid()) + ".log";
+    FILE* f = std::fopen(path.c_str(), load_report_.verifier_log_path.empty() ? "w" : "a");
+    if (!f) return "";
+    std::fprintf(f, "=== %s ===\n%s\n", program.c_str(), log.c_str());
+    std::fclose(f);
+    load_report_.verifier_log_path = path;
+    return path;
+}
+
+// --fail-prog names must be programs: a typo would test nothing.
+void Tracer::check_program_names(const std::vector<std::string>& names) {
+    for (const std::string& name : names) {
+        if (bpf_object__find_program_by_name(skel_->obj, name.c_str())) continue;
+        std::string all;
+        for (bpf_program* prog = bpf_object__next_program(skel_->obj, nullptr); prog;
+             prog = bpf_object__next_program(skel_->obj, prog))
+            all += std::string(all.empty() ? "" : ", ") + bpf_program__name(prog);
+        iotrace_bpf__destroy(skel_);
+        skel_ = nullptr;
+        throw Failure("--fail-prog: there is no BPF program named '" + name + "' (programs: " + all + ")", kExitUsage);
+    }
+}
+
+// Each program's verified instructions (fdinfo) and load time: the kernel
+// stamps every program when its load starts, and loads them one after the
+// other, so a program's time runs to the next one's stamp.
+void Tracer::record_programs(const std::set<std::string>& failed,
+                             const std::map<std::string, std::string>& why, const std::vector<ProgramLoad>& refused) {
+    timespec after{};
+    clock_gettime(CLOCK_BOOTTIME, &after);
+    __u64 end_ns = static_cast<__u64>(after.tv_sec) * 1000000000ull + static_cast<__u64>(after.tv_nsec);
+    std::vector<std::pair<__u64, size_t>> stamps;
+    std::vector<ProgramLoad>& out = load_report_.programs;
+    for (bpf_program* prog = bpf_object__next_program(skel_->obj, nullptr); prog;
+         prog = bpf_object__next_program(skel_->obj, prog)) {
+        ProgramLoad pl;
+        pl.name = bpf_program__name(prog);
+        int fd = bpf_program__fd(prog);
+        pl.loaded = fd >= 0;
+        if (pl.loaded) {
+            pl.verified_insns = verified_insns(fd);
+            bpf_prog_info info{};
+            __u32 len = sizeof(info);
+            if (bpf_obj_get_info_by_fd(fd, &info, &len) == 0) stamps.push_back({info.load_time, out.size()});
+            loaded_.insert(pl.name);
+        } else if (failed.count(pl.name)) {
+            auto it = why.find(pl.name);
+            pl.error = it == why.end() ? "not loaded" : it->second;
+            pl.forced = pl.error == "forced by --fail-prog";
+        } else {
+            continue;  // a fallback that was not needed
+        }
+        out.push_back(pl);
+    }
+    std::sort(stamps.begin(), stamps.end());
+    for (size_t i = 0; i < stamps.size(); ++i) {
+        __u64 next = i + 1 < stamps.size() ? stamps[i + 1].first : end_ns;
+        if (next > stamps[i].first) out[stamps[i].second].load_ms = static_cast<double>(next - stamps[i].first) / 1e6;
+    }
+    (void)refused;  // their errors are in `why`, recorded above
+    why_ = why;
+}
+
+// The dispatchers tail-call the family programs through two arrays indexed
+// by syscall number; a family is entered only if its exit loaded too.
+void Tracer::fill_prog_arrays() {
+    for (const Family& f : families()) {
+        std::string exit = family_exit(f, loaded_);
+        if (exit.empty()) continue;
+        int enter_fd = bpf_program__fd(bpf_object__find_program_by_name(skel_->obj, f.enter));
+        int exit_fd = bpf_program__fd(bpf_object__find_program_by_name(skel_->obj, exit.c_str()));
+        for (int sys : f.syscalls) {
+            auto nr = syscall_number(sys);
+            if (!nr) continue;
+            __u32 key = static_cast<__u32>(*nr);
+            if (bpf_map__update_elem(skel_->maps.exit_progs, &key, sizeof(key), &exit_fd, sizeof(exit_fd), 0) ||
+                bpf_map__update_elem(skel_->maps.enter_progs, &key, sizeof(key), &enter_fd, sizeof(enter_fd), 0))
+                throw Failure("cannot fill the BPF program arrays for " + std::string(f.name) + ": " + errstr(errno));
+        }
+    }
+    load_report_.availability = availability_of(loaded_, why_);
+    if (!epoll_interest_size_readable())
+        load_report_.availability.missing[Part::EpollWatched] =
+            "this kernel's struct eventpoll has no refcount (Linux < 6.4): the epoll interest-list size cannot be read";
+}
+
+// Attaches the hooks, dispatchers first. A hook that does not attach (a
+// tracepoint this kernel lacks) costs what it provides, not the run.
+void Tracer::attach_all(const TracerConfig& config) {
+    (void)config;
+    for (const Hook& h : hooks()) {
+        if (!loaded_.count(h.name)) {
+            if (!h.has_part) warnings_.push_back(std::string(h.name) + " did not load: " + h.without);
+            continue;
+        }
+        bpf_program* prog = bpf_object__find_program_by_name(skel_->obj, h.name);
         bpf_link* link = bpf_program__attach(prog);
-        if (!link)
-            throw Failure("failed to attach the BPF program to " + tracepoint_of(prog) + ": " + errstr(errno) +
-                          load_hint() + libbpf_log_tail());
+        if (!link) {
+            std::string err = "cannot attach to " + tracepoint_of(prog) + ": " + errstr(errno);
+            if (h.core) throw Failure("failed to attach the BPF program " + std::string(h.name) + " (" + err + ")" +
+                                      load_hint() + libbpf_log_tail());
+            loaded_.erase(h.name);
+            why_[h.name] = err;
+            for (ProgramLoad& pl : load_report_.programs)
+                if (pl.name == h.name) pl.error = err;
+            if (!h.has_part) warnings_.push_back(std::string(h.name) + ": " + err + ": " + h.without);
+            continue;
+        }
         // the skeleton's destroy does not know these links: keep them in
         // the program's skeleton slot
         bool stored = false;
@@ -304,6 +523,7 @@ Snapshot Tracer::snapshot(double duration_s) {
     Snapshot snap;
     snap.version = IOTRACE_VERSION;
     snap.duration_s = duration_s;
+    snap.availability = load_report_.availability;
 
     std::vector<__u64> lost(static_cast<size_t>(ncpus_));
     for (__u32 reason = 0; reason < IOT_LOST_NR; ++reason) {

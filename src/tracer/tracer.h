@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -81,7 +82,16 @@ private:
     bool read_counters(int tgid, ProcessStats& out);
     void harvest(int tgid, Record& r);
     void preload(int tgid);
-    void attach_all();
+    bool load(const TracerConfig& config);
+    void open_configured(const TracerConfig& config);
+    void check_program_names(const std::vector<std::string>& names);
+    bool core_failed(const TracerConfig& config, const std::string& program, const std::string& verdict,
+                     const std::string& verifier_log, const std::vector<ProgramLoad>& refused);
+    std::string save_verifier_log(const TracerConfig& config, const std::string& program, const std::string& log);
+    void record_programs(const std::set<std::string>& failed,
+                         const std::map<std::string, std::string>& why, const std::vector<ProgramLoad>& refused);
+    void fill_prog_arrays();
+    void attach_all(const TracerConfig& config);
     void set_target_bit(int tgid, bool on);
     static __u32 proc_slot_count(int ncpus);
     std::optional<__u32> proc_slot(int tgid) const;
@@ -99,6 +109,8 @@ private:
     std::map<int, Record> records_;  // by tgid
     std::vector<std::string> warnings_;
     LoadReport load_report_;
+    std::set<std::string> loaded_;            // programs loaded (and, for hooks, attached)
+    std::map<std::string, std::string> why_;  // program -> why it is not running
 };
 
 }  // namespace iotrace

@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The two programs attached to the raw syscall tracepoints. They only
+ * decide whether a call is iotrace's business and hand it over: each probed
+ * syscall's family has its own entry and exit program (select.bpf.c,
+ * poll.bpf.c, ...), reached by bpf_tail_call through a program array indexed
+ * by the syscall number. User space fills the arrays with the programs that
+ * loaded, so a family the kernel refused is simply not there: its calls
+ * fall through here and are not counted (the report says so).
+ *
+ * Keeping the dispatchers thin and the families apart keeps every program
+ * far below the verifier's limit: each is checked alone, and a change in how
+ * one kernel verifies loops costs one family, not the whole tracer.
+ */
+#include "common.bpf.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+/* syscall number -> the family's entry / exit program */
+struct {
+	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
+	__uint(max_entries, IOT_SYSNR_MAX);
+	__type(key, __u32);
+	__type(value, __u32);
+} enter_progs SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
+	__uint(max_entries, IOT_SYSNR_MAX);
+	__type(key, __u32);
+	__type(value, __u32);
+} exit_progs SEC(".maps");
+
+/* A 32-bit process's syscalls have other numbers (and argument layouts):
+ * they are not traced. x86-64 marks them with TS_COMPAT in thread_info. */
+static __always_inline bool compat_syscall(void)
+{
+#ifdef __TARGET_ARCH_x86
+	return bpf_get_current_task_btf()->thread_info.status & 0x0002; /* TS_COMPAT */
+#else
+	return false;
+#endif
+}
+
+/* Every syscall of the system comes here: untraced syscalls leave after a
+ * table load, untraced processes after one bit. */
+SEC("raw_tp/sys_enter")
+int sys_enter(struct bpf_raw_tracepoint_args *ctx)
+{
+	__u64 nr = ctx->args[1];
+
+	if (floor_only || nr >= IOT_SYSNR_MAX || !sys_of_nr[nr])
+		return 0;
+	if (!traced(bpf_get_current_pid_tgid() >> 32) || compat_syscall())
+		return 0;
+	bpf_tail_call(ctx, &enter_progs, (__u32)nr);
+	return 0; /* the family did not load: not counted */
+}
+
+/* A call is accounted only if this thread's entry was seen: its in-flight
+ * record names the syscall. Threads of untraced processes have no record
+ * and leave at the lookup. */
+SEC("raw_tp/sys_exit")
+int sys_exit(struct bpf_raw_tracepoint_args *ctx)
+{
+	struct inflight *f;
+
+	if (floor_only)
+		return 0;
+	f = bpf_task_storage_get(&inflight, bpf_get_current_task_btf(), 0, 0);
+	if (!f || !f->ts)
+		return 0;
+	bpf_tail_call(ctx, &exit_progs, f->nr & (IOT_SYSNR_MAX - 1));
+	f->ts = 0; /* the family's exit did not load: drop the call */
+	return 0;
+}

@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * epoll_ctl: its copy cost, and the registrations (epfd, fd) -> data that
+ * let an epoll event name its fd (readiness).
+ */
+#include "readiness.bpf.h"
+
+SEC("raw_tp")
+int enter_epoll_ctl(struct bpf_raw_tracepoint_args *ctx)
+{
+	__u64 a[5];
+	struct inflight *f = enter_begin(ctx, a);
+
+	if (!f)
+		return 0;
+	f->nfds = a[1]; /* op */
+	f->waiter = (__u32)a[0];
+	f->fd = (int)a[2];
+	f->ctl_events = 0;
+	f->ctl_data = 0;
+	if (f->nfds != EPOLL_CTL_DEL && a[3]) {
+		__u8 ev[EPOLL_EVENT_SIZE];
+
+		if (bpf_probe_read_user(ev, sizeof(ev), (void *)a[3]) == 0) {
+			__builtin_memcpy(&f->ctl_events, ev, 4);
+			__builtin_memcpy(&f->ctl_data, ev + EPOLL_EVENT_SIZE - 8, 8);
+		} else {
+			f->bad_read = 1;
+		}
+	}
+	enter_done(f);
+	return 0;
+}
+
+SEC("raw_tp")
+int exit_epoll_ctl(struct bpf_raw_tracepoint_args *ctx)
+{
+	struct inflight *f;
+	long ret;
+	struct iot_proc *p;
+
+	p = exit_start(ctx, &f, &ret);
+	if (!p)
+		return 0;
+	/* the kernel copies the event in for ADD and MOD before it checks more */
+	if ((f->nfds == EPOLL_CTL_ADD || f->nfds == EPOLL_CTL_MOD) && ret != -EFAULT)
+		p->copy_wait_in += EPOLL_EVENT_SIZE;
+	if (ret == 0) {
+		__u32 tgid = f->id >> 32;
+		__s32 epfd = (__s32)f->waiter;
+
+		if (f->nfds == EPOLL_CTL_DEL)
+			ep_unregister(tgid, epfd, f->fd);
+		else if (!f->bad_read)
+			ep_register(tgid, epfd, f->fd, f->ctl_events, f->ctl_data);
+	}
+	return 0;
+}

@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * accept and accept4 (whether they slept tells blocking IO apart; for
+ * readiness, accept is a listening socket's read), close (its epoll
+ * registrations go, its fd's figures stop chaining), io_uring_enter (counted,
+ * so an io_uring program is named).
+ */
+#include "readiness.bpf.h"
+
+SEC("raw_tp")
+int enter_other(struct bpf_raw_tracepoint_args *ctx)
+{
+	__u64 a[5];
+	struct inflight *f = enter_begin(ctx, a);
+
+	if (!f)
+		return 0;
+	f->fd = (int)a[0];
+	f->nvcsw = nvcsw_now();
+	enter_done(f);
+	return 0;
+}
+
+SEC("raw_tp")
+int exit_other(struct bpf_raw_tracepoint_args *ctx)
+{
+	struct inflight *f;
+	long ret;
+	struct iot_thread *t;
+	struct iot_proc *p;
+	__u32 tgid;
+	bool slept;
+
+	p = exit_start(ctx, &f, &ret);
+	if (!p)
+		return 0;
+	tgid = f->id >> 32;
+	switch (f->sys) {
+	case IOT_ACCEPT:
+	case IOT_ACCEPT4:
+		slept = nvcsw_now() != f->nvcsw;
+		p->accept_blocked += slept;
+		t = thread_counters(f->tslot, f->id);
+		if (t) {
+			t->accepts++;
+			t->accept_blocked += slept;
+		}
+		fd_note_accept(tgid, f->fd, ret);
+		break;
+	case IOT_CLOSE:
+		if (ret == 0)
+			fd_closed(tgid, f->fd);
+		break;
+	case IOT_IO_URING_ENTER:
+		t = thread_counters(f->tslot, f->id);
+		if (t)
+			t->uring_enters++;
+		break;
+	}
+	return 0;
+}
