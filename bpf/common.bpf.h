@@ -66,32 +66,25 @@ static __always_inline struct scratch *scratch_get(void)
 	return bpf_map_lookup_elem(&scratch, &zero);
 }
 
-/* floor(log2(v)), 0 for 0, without a branch: each step is arithmetic on a
- * comparison, so the verifier follows one path, not one per range of v. */
-static __always_inline __u32 log2_floor(__u64 v)
+/* floor(log2(v)), 0 for 0. Each step is arithmetic on a comparison; all in
+ * 64-bit registers (the 6.1 verifier does not carry the bounds of a 32-bit
+ * result into the 64-bit register an index is added from). */
+static __always_inline __u64 log2_floor(__u64 v)
 {
-	__u32 r, shift;
+	__u64 r, shift;
 
-	shift = (v > 0xFFFFFFFF) << 5; v >>= shift; r = shift;
-	shift = (v > 0xFFFF) << 4; v >>= shift; r |= shift;
-	shift = (v > 0xFF) << 3; v >>= shift; r |= shift;
-	shift = (v > 0xF) << 2; v >>= shift; r |= shift;
-	shift = (v > 0x3) << 1; v >>= shift; r |= shift;
+	shift = (__u64)(v > 0xFFFFFFFF) << 5; v >>= shift; r = shift;
+	shift = (__u64)(v > 0xFFFF) << 4; v >>= shift; r |= shift;
+	shift = (__u64)(v > 0xFF) << 3; v >>= shift; r |= shift;
+	shift = (__u64)(v > 0xF) << 2; v >>= shift; r |= shift;
+	shift = (__u64)(v > 0x3) << 1; v >>= shift; r |= shift;
 	r |= (v >> 1);
 	return r;
 }
 
-/* The latency histogram's slot for a duration, clamped without a branch. */
-static __always_inline __u32 hist_slot(__u64 ns)
-{
-	__u32 r = log2_floor(ns);
-
-	return r - (r > IOT_HIST_SLOTS - 1) * (r - (IOT_HIST_SLOTS - 1));
-}
-
 /* The index of the only bit set in `low` (a power of two): the bits below
  * it, counted without a branch. */
-static __always_inline __u32 bit_index(__u64 low)
+static __always_inline __u64 bit_index(__u64 low)
 {
 	return __builtin_popcountll(low - 1) & 63;
 }
@@ -308,6 +301,7 @@ static __always_inline struct iot_proc *exit_account(struct inflight *f, long re
 	struct iot_sys_stats *st;
 	__u64 dur = bpf_ktime_get_ns() - f->ts;
 	__u32 sys = f->sys;
+	__u64 slot;
 
 	f->ts = 0;
 	f->dur = dur;
@@ -324,7 +318,10 @@ static __always_inline struct iot_proc *exit_account(struct inflight *f, long re
 	st = &p->sys[sys];
 	st->calls++;
 	st->time_ns += dur;
-	st->hist[hist_slot(dur)]++;
+	slot = log2_floor(dur);
+	/* checked where it is used, for the same reason as sys above */
+	barrier_var(slot);
+	st->hist[slot < IOT_HIST_SLOTS ? slot : IOT_HIST_SLOTS - 1]++;
 	if (ret < 0) {
 		st->errors++;
 		if (ret == -EAGAIN)

@@ -11,11 +11,15 @@
 static const struct waiter zero_waiter;
 static const struct wstate zero_wstate;
 
-/* Made when a wait first reports the fd: classified here, once. */
+static const struct iot_fd zero_fd;
+
+/* Made when a wait first reports the fd: classified here, once, in place
+ * (an iot_fd built on the stack would take a quarter of the 512 bytes that
+ * the whole call chain, loop callback included, may use on Linux 6.1). */
 static __noinline struct iot_fd *fd_state_make(__u32 tgid, __s32 fd)
 {
 	struct iot_fd_key k = { .tgid = tgid, .fd = fd };
-	struct iot_fd *s = bpf_map_lookup_elem(&fds, &k), init = {};
+	struct iot_fd *s = bpf_map_lookup_elem(&fds, &k);
 
 	if (s) {
 		if (s->stale) {
@@ -29,11 +33,13 @@ static __noinline struct iot_fd *fd_state_make(__u32 tgid, __s32 fd)
 		}
 		return s;
 	}
-	classify_fd(fd, &init);
-	bpf_map_update_elem(&fds, &k, &init, BPF_NOEXIST);
+	bpf_map_update_elem(&fds, &k, &zero_fd, BPF_NOEXIST);
 	s = bpf_map_lookup_elem(&fds, &k);
-	if (!s)
+	if (!s) {
 		count_lost(IOT_LOST_FD_MAP_FULL);
+		return NULL;
+	}
+	classify_fd(fd, s);
 	return s;
 }
 
