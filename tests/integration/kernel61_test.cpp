@@ -198,6 +198,16 @@ TEST_F(Kernel61, CheckLoadsEveryProgram) {
     }
 }
 
+// init mounts neither tracefs nor debugfs: iotrace must mount tracefs itself
+// (the sched tracepoints are attached by their tracefs ids).
+TEST_F(Kernel61, IotraceMountsTracefs) {
+    ASSERT_EQ(guest().error, "");
+    const Section* s = section("mounts");
+    ASSERT_NE(s, nullptr);
+    EXPECT_NE(s->out.find("tracefs /sys/kernel/tracing tracefs "), std::string::npos)
+        << "no tracefs in the guest's /proc/mounts after iotrace ran:\n" << s->out;
+}
+
 class Kernel61Scenario : public Kernel61, public ::testing::WithParamInterface<std::string> {};
 
 TEST_P(Kernel61Scenario, ReportsExactFigures) {
