@@ -1,6 +1,7 @@
 # iotrace build. Outputs go under build/; `make V=1` shows the commands.
 #   make          build/iotrace
 #   make test     dependencies, build, unit and integration tests (as root)
+#   make kernel61 Debian 12's kernel and an initramfs for the qemu test
 #   make demo     dependencies, build, trace the bundled demo server
 #   make deps     install the Debian packages (scripts/install-deps.sh)
 
@@ -40,10 +41,11 @@ WORKLOADS  := $(patsubst tests/workloads/%.c,$(BUILD)/workloads/%,$(sort $(wildc
 BPF_SRCS   := $(sort $(wildcard bpf/*.bpf.c))
 BPF_OBJS   := $(BPF_SRCS:bpf/%.bpf.c=$(BUILD)/bpf/%.bpf.o)
 SKELS      := $(BUILD)/iotrace.skel.h
+KERNEL_DIR := $(BUILD)/kernel
 
 .DELETE_ON_ERROR:
 .SECONDARY:
-.PHONY: all deps test unit integration demo clean workloads
+.PHONY: all deps test unit integration demo clean workloads kernel61
 
 all: $(BUILD)/iotrace
 
@@ -98,11 +100,23 @@ $(BUILD)/workloads/%: tests/workloads/%.c $(wildcard tests/workloads/*.h)
 
 workloads: $(WORKLOADS)
 
+# The qemu test of Debian 12's own kernel (tests/integration/kernel61_test.cpp):
+# the newest linux-image-6.1.0-N-amd64, fetched with apt-get download (kept
+# unpacked in $(KERNEL_DIR), checked against apt's lists on every run), and
+# an initramfs with busybox, iotrace, its libraries and the workloads.
+kernel61: $(KERNEL_DIR)/initramfs.cpio.gz
+	$(call msg,KERNEL,$(KERNEL_DIR)/vmlinuz)
+	$(Q)tests/kernel/fetch-kernel.sh $(KERNEL_DIR) >/dev/null
+
+$(KERNEL_DIR)/initramfs.cpio.gz: $(BUILD)/iotrace $(WORKLOADS) tests/kernel/init tests/kernel/make-initramfs.sh
+	$(call msg,CPIO,$@)
+	$(Q)tests/kernel/make-initramfs.sh $@ $(BUILD)/iotrace $(BUILD)/workloads tests/kernel/init
+
 unit: $(BUILD)/unit_tests
 	$(BUILD)/unit_tests
 
-integration: $(BUILD)/iotrace $(BUILD)/integration_tests $(WORKLOADS)
-	IOTRACE=$(BUILD)/iotrace WORKLOADS=$(BUILD)/workloads $(BUILD)/integration_tests
+integration: $(BUILD)/iotrace $(BUILD)/integration_tests $(WORKLOADS) kernel61
+	IOTRACE=$(BUILD)/iotrace WORKLOADS=$(BUILD)/workloads KERNEL_DIR=$(KERNEL_DIR) $(BUILD)/integration_tests
 
 test: deps
 	$(Q)$(MAKE) --no-print-directory unit

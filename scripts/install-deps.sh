@@ -3,10 +3,13 @@
 # Idempotent: when everything is present it only checks and returns.
 set -eu
 
-# The last line: real servers and load tools the diagnosis tests run on loopback.
+# The last two lines: real servers and load tools the diagnosis tests run on
+# loopback; qemu and busybox for the test on Debian 12's kernel (its kernel
+# package is fetched by tests/kernel/fetch-kernel.sh, not installed).
 PKGS="make g++ gcc clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev libfmt-dev
 libcli11-dev nlohmann-json3-dev libgtest-dev libncurses-dev libdw-dev libc6-dev strace python3
-nginx-light redis-server redis-tools wrk"
+nginx-light redis-server redis-tools wrk
+qemu-system-x86 busybox-static"
 
 missing=""
 for p in $PKGS; do

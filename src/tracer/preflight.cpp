@@ -48,10 +48,12 @@ void check_can_trace() {
         throw Failure(
             "kernel has no BTF (/sys/kernel/btf/vmlinux is missing): iotrace needs a kernel built with "
             "CONFIG_DEBUG_INFO_BTF=y (Debian, Ubuntu, Fedora and RHEL kernels have it)");
-    if (geteuid() == 0) return;
-    bool admin = has_effective_cap(CAP_SYS_ADMIN);
-    if (!admin && !(has_effective_cap(CAP_BPF) && has_effective_cap(CAP_PERFMON)))
-        throw Failure("iotrace needs root or CAP_BPF+CAP_PERFMON: run it with sudo");
+    if (geteuid() != 0) {
+        bool admin = has_effective_cap(CAP_SYS_ADMIN);
+        if (!admin && !(has_effective_cap(CAP_BPF) && has_effective_cap(CAP_PERFMON)))
+            throw Failure("iotrace needs root or CAP_BPF+CAP_PERFMON: run it with sudo");
+    }
+    // Root too: the sched tracepoints are attached by their tracefs ids.
     ensure_tracefs();
 }
 

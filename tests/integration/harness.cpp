@@ -395,14 +395,46 @@ std::string with_stderr(const std::string& what, const Child& it) {
     return what + "; iotrace exit " + std::to_string(it.exit_code()) + ", stderr:\n" + it.err();
 }
 
-std::string read_report(const std::string& file, json& out) {
-    std::string text = read_file(file);
+std::string read_report(const std::string& file, json& out) { return parse_report(read_file(file), out); }
+
+}  // namespace
+
+std::string parse_report(const std::string& text, json& out) {
     out = json::parse(text, nullptr, /*allow_exceptions=*/false);
     if (out.is_discarded()) return "report is not JSON:\n" + text.substr(0, 2000);
     return "";
 }
 
-}  // namespace
+std::string check_launched_run(const std::string& wl_name, int iotrace_exit, TracedRun& out) {
+    auto with_err = [&](const std::string& what) {
+        return what + "; iotrace exit " + std::to_string(iotrace_exit) + ", stderr:\n" + out.iotrace_err;
+    };
+    const std::string comm = "(" + wl_name.substr(0, 15) + ")";
+    std::istringstream lines(out.iotrace_err);
+    std::string line;
+    while (std::getline(lines, line) && line.rfind(kTracingPrefix, 0) != 0) {
+    }
+    if (line.rfind(kTracingPrefix, 0) != 0) return with_err("no tracing line");
+    out.tracing_line = line;
+    out.target_pid = pid_in_tracing_line(line);
+    if (out.target_pid <= 0 || line.find(comm) == std::string::npos)
+        return "tracing line does not name a pid " + comm + ": " + line;
+    // The workload shares iotrace's stderr: its own checks print "NAME: FAIL".
+    if (out.iotrace_err.find(wl_name + ":") != std::string::npos) return with_err(wl_name + " complained");
+    if (iotrace_exit != 0) return with_err("iotrace failed");
+    return "";
+}
+
+void expect_single_process_report(const TracedRun& run, const std::string& comm, const Expect& e) {
+    const json& report = run.report;
+    expect_envelope(report);
+    ASSERT_EQ(report["processes"].size(), 1u) << report.dump(1);
+    const json& p = report["processes"][0];
+    EXPECT_EQ(p.value("pid", -1), run.target_pid);
+    EXPECT_EQ(p.value("comm", ""), comm);
+    EXPECT_EQ(p.value("exited", false), true);
+    expect_figures(p, e);
+}
 
 std::string run_attached(const std::vector<std::string>& wl_args, const std::vector<std::string>& extra,
                          TracedRun& out, bool json) {
@@ -451,26 +483,19 @@ std::string run_launched(const std::vector<std::string>& wl_args, const std::vec
 std::string run_launched_cmd(const std::string& wl_name, const std::vector<std::string>& wl_args,
                              const std::vector<std::string>& extra, TracedRun& out) {
     TempDir tmp;
-    const std::string comm = "(" + wl_name.substr(0, 15) + ")";
     std::string file = tmp.path("report.json");
     std::vector<std::string> argv = {iotrace_path()};
     argv.insert(argv.end(), extra.begin(), extra.end());
     argv.insert(argv.end(), {"--json", "-o", file, "--", workload(wl_name)});
     argv.insert(argv.end(), wl_args.begin(), wl_args.end());
     Child it(argv);
-    auto line = it.wait_err_prefix(kTracingPrefix);
-    if (!line) return with_stderr("no tracing line", it);
-    out.tracing_line = *line;
-    out.target_pid = pid_in_tracing_line(*line);
-    if (out.target_pid <= 0 || line->find(comm) == std::string::npos)
-        return "tracing line does not name a pid " + comm + ": " + *line;
+    if (!it.wait_err_prefix(kTracingPrefix)) return with_stderr("no tracing line", it);
     if (!it.wait_exit()) return with_stderr("iotrace did not exit after its command", it);
     out.iotrace_err = it.err();
     out.iotrace_out = it.out();
     out.workload_out = it.out();  // the command writes to iotrace's stdout
-    // The workload shares iotrace's stderr: its own checks print "NAME: FAIL".
-    if (it.err().find(wl_name + ":") != std::string::npos) return with_stderr(wl_name + " complained", it);
-    if (it.exit_code() != 0) return with_stderr("iotrace failed", it);
+    std::string error = check_launched_run(wl_name, it.exit_code(), out);
+    if (!error.empty()) return error;
     return read_report(file, out.report);
 }
 

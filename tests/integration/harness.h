@@ -135,6 +135,15 @@ void expect_envelope(const json& report);
 // The process with this pid in report["processes"], or nullptr.
 const json* find_process(const json& report, int pid);
 
+// Parses a JSON report into out; "" when it is JSON, else what it holds.
+std::string parse_report(const std::string& text, json& out);
+
+struct TracedRun;
+
+// Asserts a report of one process: the envelope, a single process with
+// run.target_pid and this comm, exited, and its figures against e.
+void expect_single_process_report(const TracedRun& run, const std::string& comm, const Expect& e);
+
 // ---- standard runs ------------------------------------------------------
 
 struct TracedRun {
@@ -161,6 +170,13 @@ std::string run_attached(const std::vector<std::string>& wl_args, const std::vec
 // exits by itself (with 0); the target pid comes from the tracing line.
 std::string run_launched(const std::vector<std::string>& wl_args, const std::vector<std::string>& extra,
                          TracedRun& out);
+
+// Checks what a finished `iotrace ... -- NAME ...` run left in out.iotrace_err
+// and its exit code: a tracing line naming NAME's comm (sets
+// out.tracing_line and out.target_pid), no "NAME:" complaint from the
+// workload, exit 0. "" when fine. run_launched_cmd uses it, and so does
+// the test of a guest kernel, which gets the same output from a console.
+std::string check_launched_run(const std::string& wl_name, int iotrace_exit, TracedRun& out);
 
 // The same for another workload of build/workloads (NAME: its comm, up to 15
 // characters, must appear in the tracing line; it must follow iowork's

@@ -84,14 +84,7 @@ TEST_P(Scenario, ReportsExactFigures) {
     const auto& [name, path] = GetParam();
     const RunResult& r = result_of_current_test(*results_);
     ASSERT_EQ(r.error, "");
-    const json& report = r.run.report;
-    expect_envelope(report);
-    ASSERT_EQ(report["processes"].size(), 1u) << report.dump(1);
-    const json& p = report["processes"][0];
-    EXPECT_EQ(p.value("pid", -1), r.run.target_pid);
-    EXPECT_EQ(p.value("comm", ""), "iowork");
-    EXPECT_EQ(p.value("exited", false), true);
-    expect_figures(p, expected(name));
+    expect_single_process_report(r.run, "iowork", expected(name));
 }
 
 INSTANTIATE_TEST_SUITE_P(Iowork, Scenario,
