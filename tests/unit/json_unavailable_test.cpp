@@ -6,42 +6,19 @@
 #include <vector>
 
 #include "report/json_report.h"
+#include "wait_loop_fixture.h"
 
 namespace iotrace {
 namespace {
 
 using nlohmann::ordered_json;
 
-// A poll loop that read, wrote, and was reported some fds; one thread.
 Snapshot degraded(std::initializer_list<Part> missing) {
     Snapshot snap;
     snap.version = "0.1.0";
     snap.duration_s = 1;
     for (Part p : missing) snap.availability.missing[p] = std::string("prog of ") + part_name(p) + ": refused";
-    ProcessStats p;
-    p.pid = 42;
-    p.comm = "srv";
-    p.syscalls[IOT_POLL].calls = 10;
-    p.syscalls[IOT_READ].calls = 8;
-    p.syscalls[IOT_WRITE].calls = 8;
-    p.waits = {10, 0, 12, 40, 40, 1000, 5, 300, 0};
-    p.recv = {8, 800, 0, 0, 0, 0};
-    p.send = {8, 800, 0};
-    p.copy = {320, 80, 800, 800};
-    p.readiness.lt_rereports = p.readiness.lt_rereports_partial = 2;
-    FdStats f;
-    f.fd = 5;
-    f.kind = "tcp";
-    f.trigger = "poll";
-    f.reported = 12;
-    p.fds.push_back(f);
-    ThreadStats t;
-    t.tid = 42;
-    t.comm = "srv";
-    t.waits = t.poll_waits = 10;
-    t.recv = 8;
-    p.threads.push_back(t);
-    snap.processes.push_back(p);
+    snap.processes.push_back(testing::wait_loop(IOT_POLL, "poll", {42}));
     return snap;
 }
 
@@ -50,7 +27,7 @@ TEST(JsonUnavailable, CompleteLoadHasEmptyListsAndNoNull) {
     EXPECT_EQ(j["unavailable"], ordered_json::array());
     const ordered_json& p = j["processes"][0];
     EXPECT_EQ(p["unavailable"], ordered_json::array());
-    EXPECT_EQ(p["waits"]["cpu_ns"], 300u);
+    EXPECT_EQ(p["waits"]["cpu_ns"], 300000u);
     EXPECT_TRUE(p["fds"].is_array());
     EXPECT_EQ(j.dump().find("null"), std::string::npos) << j.dump(1);
 }
@@ -81,7 +58,7 @@ TEST(JsonUnavailable, CpuNsNullRestExact) {
     ordered_json p = to_json(degraded({Part::WaitCpuTime}))["processes"][0];
     EXPECT_EQ(p["unavailable"], ordered_json::parse(R"(["waits.cpu_ns"])"));
     EXPECT_TRUE(p["waits"]["cpu_ns"].is_null());
-    EXPECT_EQ(p["waits"]["time_ns"], 1000u);
+    EXPECT_EQ(p["waits"]["time_ns"], 2000000u);
     EXPECT_EQ(p["waits"]["calls"], 10u);
     EXPECT_EQ(p["readiness"]["lt_rereports"], 2u);
 }

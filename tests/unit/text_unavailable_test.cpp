@@ -7,41 +7,16 @@
 
 #include "report/syscall_table.h"
 #include "report/text_report.h"
+#include "wait_loop_fixture.h"
 
 namespace iotrace {
 namespace {
 
-// A select loop: 10 selects, 8 reads, 8 writes, one fd reported, two threads.
 Snapshot select_loop(std::initializer_list<std::pair<Part, const char*>> missing) {
     Snapshot snap;
     snap.duration_s = 1;
     for (auto [part, why] : missing) snap.availability.missing[part] = why;
-    ProcessStats p;
-    p.pid = 42;
-    p.comm = "srv";
-    p.syscalls[IOT_SELECT] = {10, 0, 0, 2'000'000, {}};
-    p.syscalls[IOT_READ] = {8, 0, 0, 1'000'000, {}};
-    p.syscalls[IOT_WRITE] = {8, 0, 0, 1'000'000, {}};
-    p.waits = {10, 0, 12, 40, 40, 2'000'000, 5, 300'000, 0};
-    p.recv = {8, 800, 0, 0, 0, 0};
-    p.send = {8, 800, 0};
-    p.copy = {320, 80, 800, 800};
-    p.readiness.lt_rereports = p.readiness.lt_rereports_partial = 2;
-    FdStats f;
-    f.fd = 5;
-    f.kind = "tcp";
-    f.trigger = "select";
-    f.reported = 12;
-    p.fds.push_back(f);
-    for (int tid : {42, 43}) {
-        ThreadStats t;
-        t.tid = tid;
-        t.comm = "srv";
-        t.waits = t.select_waits = 5;
-        t.recv = 4;
-        p.threads.push_back(t);
-    }
-    snap.processes.push_back(p);
+    snap.processes.push_back(testing::wait_loop(IOT_SELECT, "select", {42, 43}));
     return snap;
 }
 
