@@ -14,7 +14,9 @@
 
 #include "analysis/diagnose.h"
 #include "cli/options.h"
+#include "model/unavailable.h"
 #include "proc/proc_info.h"
+#include "report/check_report.h"
 #include "report/json_report.h"
 #include "report/text_report.h"
 #include "tracer/launcher.h"
@@ -64,8 +66,8 @@ std::string basename_of(const std::string& path) {
     return b.substr(0, 15);  // what the kernel will call it (TASK_COMM_LEN - 1)
 }
 
-void write_report(const Options& o, const Snapshot& snap) {
-    std::string text = o.json ? render_json(snap) : render_text(snap);
+// To -o FILE, or stdout.
+void write_output(const Options& o, const std::string& text) {
     if (o.output.empty()) {
         std::fwrite(text.data(), 1, text.size(), stdout);
         std::fflush(stdout);
@@ -75,6 +77,31 @@ void write_report(const Options& o, const Snapshot& snap) {
     out << text;
     out.close();
     if (!out) throw Failure("cannot write the report to " + o.output + ": " + std::strerror(errno));
+}
+
+void write_report(const Options& o, const Snapshot& snap) { write_output(o, o.json ? render_json(snap) : render_text(snap)); }
+
+// What a degraded load costs, one line per missing part, before tracing
+// starts (the report repeats it); and where the verifier said why.
+void warn_about_load(const LoadReport& r) {
+    for (const std::string& line : missing_part_lines(r.availability))
+        std::fprintf(stderr, "iotrace: warning: %s\n", line.c_str());
+    if (!r.verifier_log_path.empty()) std::fprintf(stderr, "iotrace: full verifier log: %s\n", r.verifier_log_path.c_str());
+}
+
+// --check: load everything, attach nothing to any process, say what loaded.
+// Exit 0 only when every program loaded and every figure is available.
+int run_check(const Options& o) {
+    MachineCheck m = read_machine();
+    try {
+        check_can_trace();
+        Tracer tracer(TracerConfig{.verbose = o.verbose, .fail_progs = o.fail_progs, .check_only = true});
+        m.load = tracer.load_report();
+    } catch (const Failure& f) {
+        m.load_error = f.what();
+    }
+    write_output(o, o.json ? render_check_json(m) : render_check_text(m));
+    return m.ok() ? kExitOk : kExitFailure;
 }
 
 int run(const Options& o) {
@@ -90,8 +117,10 @@ int run(const Options& o) {
 
     Tracer tracer(TracerConfig{.trace_all = false, .verbose = o.verbose, .floor_only = o.floor_only,
                                 .proc_slots = o.proc_slots,
-                                .thread_slots = o.thread_slots});
+                                .thread_slots = o.thread_slots,
+                                .fail_progs = o.fail_progs});
     for (const auto& w : tracer.warnings()) std::fprintf(stderr, "iotrace: warning: %s\n", w.c_str());
+    warn_about_load(tracer.load_report());
     for (const auto& t : targets) tracer.add_target(t.tgid, t.comm, o.follow);
     if (child) {
         targets.push_back({child->pid(), basename_of(o.command[0])});
@@ -140,7 +169,8 @@ int main(int argc, char** argv) {
         return e->exit_code;
     }
     try {
-        return run(std::get<Options>(parsed));
+        const Options& o = std::get<Options>(parsed);
+        return o.check ? run_check(o) : run(o);
     } catch (const Failure& f) {
         std::fprintf(stderr, "iotrace: %s\n", f.what());
         return f.exit_code();

@@ -87,6 +87,26 @@ MaybeFinding thread_herd(const ThreadStats& t, const ProcessStats& owner, double
                          {"accepting_threads", static_cast<double>(accepting_threads(owner))}});
 }
 
+// What each rule reads, by the figures that can be unavailable
+// (src/model/unavailable.h): the rule is skipped when any is.
+bool needs_readiness(const UnavailableFigures& u) { return u.readiness || u.waits; }
+bool needs_scan(const UnavailableFigures& u) { return u.waits || u.waits_cpu_ns || u.waits_watched; }
+bool needs_waits(const UnavailableFigures& u) { return u.waits; }
+// the zero-timeout waits' CPU and the EAGAIN calls' time
+bool needs_busy(const UnavailableFigures& u) {
+    return u.waits || u.waits_cpu_ns || u.recv || u.send || u.accept || u.any_syscall();
+}
+bool needs_accepts(const UnavailableFigures& u) { return u.accept || u.thread_accepts; }
+bool needs_sleeps(const UnavailableFigures& u) { return u.recv || u.accept || u.thread_recv || u.thread_accepts; }
+bool needs_all_calls(const UnavailableFigures& u) { return u.any_syscall() || u.waits || u.recv || u.send; }
+bool needs_reads(const UnavailableFigures& u) { return u.recv || u.readiness; }
+bool needs_copy(const UnavailableFigures& u) { return u.copy_any(); }
+
+struct Rule {
+    MaybeFinding (*find)(const Ctx&);
+    bool (*unavailable)(const UnavailableFigures&);
+};
+
 }  // namespace
 
 void sort_worst_first(std::vector<Finding>& findings) {
@@ -95,28 +115,34 @@ void sort_worst_first(std::vector<Finding>& findings) {
     });
 }
 
-std::vector<Finding> find_issues(const ProcessStats& p, double duration_s) {
+std::vector<Finding> find_issues(const ProcessStats& p, double duration_s, const UnavailableFigures& u) {
     Ctx c{p, figures_of(p), classify(p), duration_s};
     // The order breaks ties between equal severities: risks to correctness
     // first, then CPU burnt, then wasted calls, then copies.
-    MaybeFinding (*const rules[])(const Ctx&) = {
-        et_stall_risk,        busy_poll,          select_scan_cost,
-        thundering_herd,      shared_epoll_herd,  epollout_busy_loop,
-        lt_rereports_unread,  lt_rereports_partial, empty_wakeups,
-        blocking_switches,    syscalls_per_message, small_reads,
-        bookkeeping_copy,
+    const Rule rules[] = {
+        {et_stall_risk, needs_readiness},      {busy_poll, needs_busy},
+        {select_scan_cost, needs_scan},        {thundering_herd, needs_accepts},
+        {shared_epoll_herd, needs_readiness},  {epollout_busy_loop, needs_readiness},
+        {lt_rereports_unread, needs_readiness}, {lt_rereports_partial, needs_readiness},
+        {empty_wakeups, needs_waits},          {blocking_switches, needs_sleeps},
+        {syscalls_per_message, needs_all_calls}, {small_reads, needs_reads},
+        {bookkeeping_copy, needs_copy},
     };
     std::vector<Finding> out;
-    for (auto rule : rules)
-        if (MaybeFinding f = rule(c)) out.push_back(std::move(*f));
+    for (const Rule& rule : rules)
+        if (!rule.unavailable(u))
+            if (MaybeFinding f = rule.find(c)) out.push_back(std::move(*f));
     sort_worst_first(out);
     return out;
 }
 
-std::vector<Finding> find_thread_issues(const ThreadStats& t, const ProcessStats& owner, double duration_s) {
+std::vector<Finding> find_thread_issues(const ThreadStats& t, const ProcessStats& owner, double duration_s,
+                                        const UnavailableFigures& u) {
     std::vector<Finding> out;
-    if (MaybeFinding f = thread_busy_poll(t, classify_thread(t, owner), duration_s)) out.push_back(*f);
-    if (MaybeFinding f = thread_herd(t, owner, duration_s)) out.push_back(*f);
+    if (!u.thread_waits && !u.thread_recv && !u.thread_accepts)
+        if (MaybeFinding f = thread_busy_poll(t, classify_thread(t, owner), duration_s)) out.push_back(*f);
+    if (!needs_accepts(u))
+        if (MaybeFinding f = thread_herd(t, owner, duration_s)) out.push_back(*f);
     sort_worst_first(out);
     return out;
 }

@@ -19,6 +19,8 @@ struct Options {
     bool floor_only = false;           // --floor (hidden): probes that return at once, for scripts/bench
     int proc_slots = -1;               // --proc-slots (hidden): -1 sizes them for the CPUs
     int thread_slots = -1;             // --thread-slots (hidden): -1 is the default count
+    bool check = false;                // --check: what this machine lets iotrace load, then exit
+    std::vector<std::string> fail_progs;  // --fail-prog (hidden): BPF programs to treat as refused (tests)
 };
 
 // What parsing decided: run with these options, or exit now with this code

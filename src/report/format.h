@@ -27,6 +27,12 @@ std::string percent(uint64_t part, uint64_t whole, int decimals = 1);
 // fraction.
 std::string human_duration_ns(double ns);
 
+// "n/a" for a figure the kernel side could not count on this machine
+// (src/model/unavailable.h), else the formatted figure.
+inline std::string or_na(bool unavailable, std::string formatted) {
+    return unavailable ? "n/a" : std::move(formatted);
+}
+
 // ns as seconds with six decimals, "0.001543", the way strace -c prints its
 // seconds column. Integer arithmetic: exact for any uint64_t.
 std::string seconds_6(uint64_t ns);

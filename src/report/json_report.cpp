@@ -1,11 +1,23 @@
 #include "json_report.h"
 
 #include "model/syscalls.h"
+#include "model/unavailable.h"
 
 namespace iotrace {
 namespace {
 
 using nlohmann::ordered_json;
+
+// A figure, or null when the kernel side that counts it did not load
+// (docs/json.md, "Unavailable figures"): never a 0 that reads as "none".
+ordered_json fig(uint64_t v, bool unavailable) { return unavailable ? ordered_json(nullptr) : ordered_json(v); }
+
+// The row of a syscall that was not counted: every key, every value null.
+ordered_json unavailable_syscall_json() {
+    return ordered_json{
+        {"calls", nullptr}, {"errors", nullptr}, {"eagain", nullptr}, {"time_ns", nullptr}, {"hist_log2_ns", nullptr},
+    };
+}
 
 ordered_json syscall_json(const SyscallStats& s) {
     // Every slot, zeros included: consumers index the array by slot number
@@ -70,82 +82,106 @@ ordered_json fd_json(const FdStats& f) {
     };
 }
 
-ordered_json thread_json(const ThreadStats& t) {
+ordered_json thread_json(const ThreadStats& t, const UnavailableFigures& u) {
+    bool w = u.thread_waits, r = u.thread_recv, a = u.thread_accepts;
     return ordered_json{
         {"tid", t.tid},
         {"comm", t.comm},
         {"model", model_json(t.diagnosis.model)},
         {"findings", findings_json(t.diagnosis.findings)},
-        {"waits", t.waits},
-        {"wakeups", t.wakeups},
-        {"ready", t.ready},
-        {"recv", t.recv},
-        {"select_waits", t.select_waits},
-        {"poll_waits", t.poll_waits},
-        {"epoll_waits", t.epoll_waits},
-        {"zero_timeout", t.zero_timeout},
-        {"recv_eagain", t.recv_eagain},
-        {"recv_blocked", t.recv_blocked},
-        {"accepts", t.accepts},
-        {"accept_blocked", t.accept_blocked},
-        {"uring_enters", t.uring_enters},
+        {"waits", fig(t.waits, w)},
+        {"wakeups", fig(t.wakeups, w)},
+        {"ready", fig(t.ready, w)},
+        {"recv", fig(t.recv, r)},
+        {"select_waits", fig(t.select_waits, w)},
+        {"poll_waits", fig(t.poll_waits, w)},
+        {"epoll_waits", fig(t.epoll_waits, w)},
+        {"zero_timeout", fig(t.zero_timeout, w)},
+        {"recv_eagain", fig(t.recv_eagain, r)},
+        {"recv_blocked", fig(t.recv_blocked, r)},
+        {"accepts", fig(t.accepts, a)},
+        {"accept_blocked", fig(t.accept_blocked, a)},
+        {"uring_enters", fig(t.uring_enters, u.thread_uring)},
     };
 }
 
-ordered_json process_json(const ProcessStats& p) {
-    // Only syscalls the process made, in enum iot_sys order (stable across runs).
+ordered_json process_json(const ProcessStats& p, const UnavailableFigures& u) {
+    // Only syscalls the process made, in enum iot_sys order (stable across
+    // runs), and those not counted: left out, they would read as 0 calls.
     ordered_json syscalls = ordered_json::object();
     for (int s = 0; s < IOT_NR_SYS; ++s) {
         const SyscallStats& st = p.syscalls[static_cast<size_t>(s)];
-        if (st.calls > 0) syscalls[std::string(syscall_info(s).name)] = syscall_json(st);
+        if (u.syscalls[static_cast<size_t>(s)])
+            syscalls[std::string(syscall_info(s).name)] = unavailable_syscall_json();
+        else if (st.calls > 0)
+            syscalls[std::string(syscall_info(s).name)] = syscall_json(st);
     }
-    ordered_json fds = ordered_json::array();
-    for (const FdStats& f : p.fds) fds.push_back(fd_json(f));
+    // Which fds a wait reported is itself a readiness figure.
+    ordered_json fds = u.readiness ? ordered_json(nullptr) : ordered_json::array();
+    if (!u.readiness)
+        for (const FdStats& f : p.fds) fds.push_back(fd_json(f));
     ordered_json threads = ordered_json::array();
-    for (const ThreadStats& t : p.threads) threads.push_back(thread_json(t));
+    for (const ThreadStats& t : p.threads) threads.push_back(thread_json(t, u));
+    ordered_json unavailable = ordered_json::array();
+    for (const std::string& name : u.names()) unavailable.push_back(name);
+    const bool w = u.waits, rd = u.readiness;
     return ordered_json{
         {"pid", p.pid},
         {"ppid", p.ppid},
         {"comm", p.comm},
         {"exited", p.exited},
+        {"unavailable", std::move(unavailable)},
         {"model", model_json(p.diagnosis.model)},
         {"findings", findings_json(p.diagnosis.findings)},
         {"syscalls", std::move(syscalls)},
         {"waits",
-         {{"calls", p.waits.calls},
-          {"empty", p.waits.empty},
-          {"ready", p.waits.ready},
-          {"watched", p.waits.watched},
-          {"scanned", p.waits.scanned},
-          {"time_ns", p.waits.time_ns},
-          {"wakeups", p.waits.wakeups},
-          {"cpu_ns", p.waits.cpu_ns},
-          {"zero_timeout", p.waits.zero_timeout}}},
+         {{"calls", fig(p.waits.calls, w)},
+          {"empty", fig(p.waits.empty, w)},
+          {"ready", fig(p.waits.ready, w)},
+          {"watched", fig(p.waits.watched, u.waits_watched)},
+          {"scanned", fig(p.waits.scanned, w)},
+          {"time_ns", fig(p.waits.time_ns, w)},
+          {"wakeups", fig(p.waits.wakeups, w)},
+          {"cpu_ns", fig(p.waits.cpu_ns, u.waits_cpu_ns)},
+          {"zero_timeout", fig(p.waits.zero_timeout, w)}}},
         {"recv",
-         {{"calls", p.recv.calls},
-          {"bytes", p.recv.bytes},
-          {"eagain", p.recv.eagain},
-          {"eof", p.recv.eof},
-          {"short", p.recv.short_reads},
-          {"blocked", p.recv.blocked}}},
-        {"send", {{"calls", p.send.calls}, {"bytes", p.send.bytes}, {"eagain", p.send.eagain}}},
-        {"accept", {{"calls", p.accept.calls}, {"eagain", p.accept.eagain}, {"blocked", p.accept.blocked}}},
+         {{"calls", fig(p.recv.calls, u.recv)},
+          {"bytes", fig(p.recv.bytes, u.recv)},
+          {"eagain", fig(p.recv.eagain, u.recv)},
+          {"eof", fig(p.recv.eof, u.recv)},
+          {"short", fig(p.recv.short_reads, u.recv)},
+          {"blocked", fig(p.recv.blocked, u.recv)}}},
+        {"send",
+         {{"calls", fig(p.send.calls, u.send)},
+          {"bytes", fig(p.send.bytes, u.send)},
+          {"eagain", fig(p.send.eagain, u.send)}}},
+        {"accept",
+         {{"calls", fig(p.accept.calls, u.accept)},
+          {"eagain", fig(p.accept.eagain, u.accept)},
+          {"blocked", fig(p.accept.blocked, u.accept)}}},
         {"copy",
-         {{"wait_in_bytes", p.copy.wait_in_bytes},
-          {"wait_out_bytes", p.copy.wait_out_bytes},
-          {"recv_bytes", p.copy.recv_bytes},
-          {"send_bytes", p.copy.send_bytes}}},
+         {{"wait_in_bytes", fig(p.copy.wait_in_bytes, u.copy_wait_in)},
+          {"wait_out_bytes", fig(p.copy.wait_out_bytes, u.copy_wait_out)},
+          {"recv_bytes", fig(p.copy.recv_bytes, u.copy_recv)},
+          {"send_bytes", fig(p.copy.send_bytes, u.copy_send)}}},
         {"readiness",
-         {{"lt_rereports", p.readiness.lt_rereports},
-          {"lt_rereports_unread", p.readiness.lt_rereports_unread},
-          {"lt_rereports_partial", p.readiness.lt_rereports_partial},
-          {"write_rereports_unwritten", p.readiness.write_rereports_unwritten},
-          {"et_notifications", p.readiness.et_notifications},
-          {"et_undrained", p.readiness.et_undrained},
-          {"herd_rereports", p.readiness.herd_rereports}}},
+         {{"lt_rereports", fig(p.readiness.lt_rereports, rd)},
+          {"lt_rereports_unread", fig(p.readiness.lt_rereports_unread, rd)},
+          {"lt_rereports_partial", fig(p.readiness.lt_rereports_partial, rd)},
+          {"write_rereports_unwritten", fig(p.readiness.write_rereports_unwritten, rd)},
+          {"et_notifications", fig(p.readiness.et_notifications, rd)},
+          {"et_undrained", fig(p.readiness.et_undrained, rd)},
+          {"herd_rereports", fig(p.readiness.herd_rereports, rd)}}},
         {"fds", std::move(fds)},
         {"threads", std::move(threads)},
     };
+}
+
+// The parts of the kernel side that did not load, and why: [] when complete.
+ordered_json availability_json(const Availability& a) {
+    ordered_json out = ordered_json::array();
+    for (const auto& [part, why] : a.missing) out.push_back(ordered_json{{"part", part_name(part)}, {"why", why}});
+    return out;
 }
 
 }  // namespace
@@ -157,7 +193,8 @@ ordered_json to_json(const Snapshot& snap) {
         lost[std::string(lost_reason_name(r))] = snap.lost[static_cast<size_t>(r)];
 
     ordered_json procs = ordered_json::array();
-    for (const ProcessStats& p : snap.processes) procs.push_back(process_json(p));
+    for (const ProcessStats& p : snap.processes)
+        procs.push_back(process_json(p, unavailable_figures(p, snap.availability)));
 
     return ordered_json{
         {"tool", "iotrace"},
@@ -166,6 +203,7 @@ ordered_json to_json(const Snapshot& snap) {
         {"duration_s", snap.duration_s},
         {"lost_events", snap.lost_events()},
         {"lost", std::move(lost)},
+        {"unavailable", availability_json(snap.availability)},
         {"processes", std::move(procs)},
     };
 }

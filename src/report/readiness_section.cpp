@@ -50,7 +50,7 @@ bool threads_differ(const ProcessStats& p) {
     return false;
 }
 
-std::string thread_table(const ProcessStats& p) {
+std::string thread_table(const ProcessStats& p, const UnavailableFigures& u) {
     if (p.threads.size() < 2) return "";
     bool models = threads_differ(p);
     std::string out = "threads:\n";
@@ -58,9 +58,10 @@ std::string thread_table(const ProcessStats& p) {
         fmt::format("  {:>8} {:<16} {:>10} {:>10} {:>10} {:>10}", "tid", "comm", "waits", "wakeups", "ready", "recv");
     out += head + (models ? "  model\n" : "\n");
     for (const auto& t : p.threads) {
+        bool w = u.thread_waits;
         std::string row = fmt::format("  {:>8} {:<16} {:>10} {:>10} {:>10} {:>10}", t.tid, t.comm,
-                                      group_digits(t.waits), group_digits(t.wakeups), group_digits(t.ready),
-                                      group_digits(t.recv));
+                                      or_na(w, group_digits(t.waits)), or_na(w, group_digits(t.wakeups)),
+                                      or_na(w, group_digits(t.ready)), or_na(u.thread_recv, group_digits(t.recv)));
         if (models) row += "  " + model_label(t.diagnosis.model);
         out += row + "\n";
     }
@@ -69,10 +70,12 @@ std::string thread_table(const ProcessStats& p) {
 
 }  // namespace
 
-std::string readiness_section(const ProcessStats& p) {
+std::string readiness_section(const ProcessStats& p, const UnavailableFigures& u) {
     const ReadinessStats& r = p.readiness;
     std::string out;
-    if (p.waits.calls > 0) {
+    if (u.readiness) {
+        out += "readiness: n/a (re-reports, ET notifications and the fds reported)\n";
+    } else if (p.waits.calls > 0) {
         out += fmt::format(
             "readiness: {} LT re-reports ({} unread, {} partially read), {} writable re-reports with nothing "
             "written\n"
@@ -84,8 +87,8 @@ std::string readiness_section(const ProcessStats& p) {
             out += fmt::format("  {} herd re-reports: an fd handed to another thread before the last one read it\n",
                                group_digits(r.herd_rereports));
     }
-    out += fd_table(p);
-    out += thread_table(p);
+    if (!u.readiness) out += fd_table(p);
+    out += thread_table(p, u);
     return out;
 }
 

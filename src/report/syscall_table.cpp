@@ -24,15 +24,22 @@ const Cells kHeader = {"% time", "seconds", "usecs/call", "calls", "errors", "ea
 struct Row {
     std::string_view name;
     uint64_t calls, errors, eagain, time_ns;
+    bool unavailable = false;
 };
 
 // strace prints an empty errors cell rather than 0, so the eye finds the
 // syscalls that failed; eagain follows suit.
 std::string blank_if_zero(uint64_t v) { return v == 0 ? "" : std::to_string(v); }
 
-Cells cells(const Row& r, uint64_t total_ns, bool is_total) {
+// total_known: false when some row is unavailable, so neither the total nor
+// any share of it is known.
+Cells cells(const Row& r, uint64_t total_ns, bool is_total, bool total_known) {
+    if (r.unavailable || (is_total && !total_known))
+        return {"n/a", "n/a", "n/a", "n/a", "n/a", "n/a", std::string(r.name)};
     std::string pct;
-    if (total_ns == 0)
+    if (!total_known)
+        pct = "n/a";
+    else if (total_ns == 0)
         pct = "-";  // no time at all: a share of nothing is undefined
     else if (is_total)
         pct = "100.00";
@@ -64,11 +71,15 @@ std::string dashes(const std::array<size_t, kCols>& w) {
 
 }  // namespace
 
-std::string render_syscall_table(const ProcessStats& p) {
-    std::vector<Row> rows;
+std::string render_syscall_table(const ProcessStats& p, const UnavailableFigures& u) {
+    std::vector<Row> rows, unavailable;
     Row total{"total", 0, 0, 0, 0};
     for (int s = 0; s < IOT_NR_SYS; ++s) {
         const SyscallStats& st = p.syscalls[static_cast<size_t>(s)];
+        if (u.syscalls[static_cast<size_t>(s)]) {
+            unavailable.push_back({syscall_info(s).name, 0, 0, 0, 0, true});
+            continue;
+        }
         if (st.calls == 0) continue;
         rows.push_back({syscall_info(s).name, st.calls, st.errors, st.eagain, st.time_ns});
         total.calls += st.calls;
@@ -76,7 +87,7 @@ std::string render_syscall_table(const ProcessStats& p) {
         total.eagain += st.eagain;
         total.time_ns += st.time_ns;
     }
-    if (rows.empty()) return "";
+    if (rows.empty() && unavailable.empty()) return "";
 
     std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
         if (a.time_ns != b.time_ns) return a.time_ns > b.time_ns;
@@ -84,9 +95,11 @@ std::string render_syscall_table(const ProcessStats& p) {
         return a.name < b.name;
     });
 
+    rows.insert(rows.end(), unavailable.begin(), unavailable.end());  // enum order, after the counted ones
+    bool total_known = unavailable.empty();
     std::vector<Cells> body;
-    for (const Row& r : rows) body.push_back(cells(r, total.time_ns, false));
-    Cells foot = cells(total, total.time_ns, true);
+    for (const Row& r : rows) body.push_back(cells(r, total.time_ns, false, total_known));
+    Cells foot = cells(total, total.time_ns, true, total_known);
 
     std::array<size_t, kCols> w = kMinWidth;
     auto widen = [&w](const Cells& c) {

@@ -304,10 +304,35 @@ uint64_t calls_of(const json& proc, const std::string& name) {
     return num(proc["syscalls"][name], "calls", name);
 }
 
-void expect_figures(const json& p, const Expect& e) {
-    const json& sc = member(p, "syscalls");
+void expect_unavailable_list(const json& p, const std::set<std::string>& names) {
+    const json& list = member(p, "unavailable");
+    ASSERT_TRUE(list.is_array()) << "unavailable must be an array";
+    std::set<std::string> got;
+    for (const auto& n : list) got.insert(n.is_string() ? n.get<std::string>() : n.dump());
+    EXPECT_EQ(got, names) << "the process's unavailable list";
+}
+
+void expect_null_figures(const json& obj, const std::string& where) {
+    ASSERT_TRUE(obj.is_object() && !obj.empty()) << where << " must be an object of null figures, is " << obj.dump();
+    for (const auto& [k, v] : obj.items()) EXPECT_TRUE(v.is_null()) << where << "." << k << " must be null";
+}
+
+void expect_figure(const json& obj, const char* key, uint64_t want, const std::string& where, bool unavailable) {
+    if (unavailable) {
+        EXPECT_TRUE(obj.is_object() && obj.contains(key) && obj[key].is_null()) << where << "." << key << " must be null";
+    } else {
+        EXPECT_EQ(num(obj, key, where), want) << where << "." << key;
+    }
+}
+
+void expect_syscalls(const json& sc, const std::map<std::string, SysExp>& sys,
+                     const std::set<std::string>& unavailable) {
     for (const std::string& name : probed_syscalls()) {
-        SysExp want = e.sys.count(name) ? e.sys.at(name) : SysExp{};
+        if (unavailable.count("syscalls." + name)) {
+            expect_null_figures(sc.value(name, json::object()), name);
+            continue;
+        }
+        SysExp want = sys.count(name) ? sys.at(name) : SysExp{};
         SysExp got;
         if (sc.is_object() && sc.contains(name)) {
             const json& s = sc[name];
@@ -335,31 +360,42 @@ void expect_figures(const json& p, const Expect& e) {
                 << "unknown syscall in report: " << k;
         }
     }
+}
 
+void expect_figures(const json& p, const Expect& e, const std::set<std::string>& unavailable) {
+    expect_unavailable_list(p, unavailable);
+    auto out = [&](const std::string& name) { return unavailable.count(name) > 0; };
+    expect_syscalls(member(p, "syscalls"), e.sys, unavailable);
+
+    const auto& fig = expect_figure;
     const json& w = member(p, "waits");
-    EXPECT_EQ(num(w, "calls", "waits"), e.waits.calls) << "waits.calls";
-    EXPECT_EQ(num(w, "empty", "waits"), e.waits.empty) << "waits.empty";
-    EXPECT_EQ(num(w, "ready", "waits"), e.waits.ready) << "waits.ready";
-    EXPECT_EQ(num(w, "watched", "waits"), e.waits.watched) << "waits.watched";
-    EXPECT_EQ(num(w, "scanned", "waits"), e.waits.scanned) << "waits.scanned";
+    const bool wo = out("waits");
+    fig(w, "calls", e.waits.calls, "waits", wo);
+    fig(w, "empty", e.waits.empty, "waits", wo);
+    fig(w, "ready", e.waits.ready, "waits", wo);
+    fig(w, "watched", e.waits.watched, "waits", wo || out("waits.watched"));
+    fig(w, "scanned", e.waits.scanned, "waits", wo);
+    if (wo || out("waits.cpu_ns")) {
+        EXPECT_TRUE(w.contains("cpu_ns") && w["cpu_ns"].is_null()) << "waits.cpu_ns must be null";
+    }
 
     const json& r = member(p, "recv");
-    EXPECT_EQ(num(r, "calls", "recv"), e.recv.calls) << "recv.calls";
-    EXPECT_EQ(num(r, "bytes", "recv"), e.recv.bytes) << "recv.bytes";
-    EXPECT_EQ(num(r, "eagain", "recv"), e.recv.eagain) << "recv.eagain";
-    EXPECT_EQ(num(r, "eof", "recv"), e.recv.eof) << "recv.eof";
-    EXPECT_EQ(num(r, "short", "recv"), e.recv.short_) << "recv.short";
+    fig(r, "calls", e.recv.calls, "recv", out("recv"));
+    fig(r, "bytes", e.recv.bytes, "recv", out("recv"));
+    fig(r, "eagain", e.recv.eagain, "recv", out("recv"));
+    fig(r, "eof", e.recv.eof, "recv", out("recv"));
+    fig(r, "short", e.recv.short_, "recv", out("recv"));
 
     const json& s = member(p, "send");
-    EXPECT_EQ(num(s, "calls", "send"), e.send.calls) << "send.calls";
-    EXPECT_EQ(num(s, "bytes", "send"), e.send.bytes) << "send.bytes";
-    EXPECT_EQ(num(s, "eagain", "send"), e.send.eagain) << "send.eagain";
+    fig(s, "calls", e.send.calls, "send", out("send"));
+    fig(s, "bytes", e.send.bytes, "send", out("send"));
+    fig(s, "eagain", e.send.eagain, "send", out("send"));
 
     const json& c = member(p, "copy");
-    EXPECT_EQ(num(c, "wait_in_bytes", "copy"), e.copy.wait_in) << "copy.wait_in_bytes";
-    EXPECT_EQ(num(c, "wait_out_bytes", "copy"), e.copy.wait_out) << "copy.wait_out_bytes";
-    EXPECT_EQ(num(c, "recv_bytes", "copy"), e.recv.bytes) << "copy.recv_bytes";
-    EXPECT_EQ(num(c, "send_bytes", "copy"), e.send.bytes) << "copy.send_bytes";
+    fig(c, "wait_in_bytes", e.copy.wait_in, "copy", out("copy.wait_in_bytes"));
+    fig(c, "wait_out_bytes", e.copy.wait_out, "copy", out("copy.wait_out_bytes"));
+    fig(c, "recv_bytes", e.recv.bytes, "copy", out("copy.recv_bytes"));
+    fig(c, "send_bytes", e.send.bytes, "copy", out("copy.send_bytes"));
 }
 
 void expect_envelope(const json& report) {

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -126,8 +127,27 @@ uint64_t calls_of(const json& proc, const std::string& name);
 
 // Asserts (gtest EXPECT_*) every figure of process p against e: for each
 // probed syscall calls/errors/eagain, hist_log2_ns summing to calls, and
-// waits, recv, send and copy.
-void expect_figures(const json& proc, const Expect& e);
+// waits, recv, send and copy. The figures named in `unavailable` (names of
+// the per-process "unavailable" list, docs/json.md: "syscalls.select",
+// "waits", "waits.cpu_ns", "recv", "copy.recv_bytes", ...) must be null
+// instead, and that list must be exactly `unavailable`.
+void expect_figures(const json& proc, const Expect& e, const std::set<std::string>& unavailable = {});
+
+// The "syscalls" object against sys (every other probed syscall: 0 calls):
+// calls, errors, eagain, hist_log2_ns summing to calls, time_ns > 0 with
+// calls; rows named "syscalls.NAME" in unavailable must be null.
+void expect_syscalls(const json& syscalls, const std::map<std::string, SysExp>& sys,
+                     const std::set<std::string>& unavailable = {});
+
+// obj[key] is null when unavailable, else exactly want.
+void expect_figure(const json& obj, const char* key, uint64_t want, const std::string& where, bool unavailable);
+
+// The process's "unavailable" list holds exactly these names.
+void expect_unavailable_list(const json& proc, const std::set<std::string>& names);
+
+// obj is a non-empty object whose every value is null (an unavailable
+// syscall row or family).
+void expect_null_figures(const json& obj, const std::string& where);
 
 // Asserts the report's envelope: tool, schema, lost_events == 0.
 void expect_envelope(const json& report);

@@ -65,7 +65,7 @@ Snapshot sample() {
 TEST(JsonReport, TopLevelKeysInOrder) {
     ordered_json j = to_json(sample());
     EXPECT_EQ(keys(j), (std::vector<std::string>{"tool", "schema", "version", "duration_s", "lost_events", "lost",
-                                                 "processes"}));
+                                                 "unavailable", "processes"}));
     EXPECT_EQ(j["tool"], "iotrace");
     EXPECT_EQ(j["schema"], 1);
     EXPECT_EQ(j["version"], "0.1.0");
@@ -86,7 +86,7 @@ TEST(JsonReport, ProcessKeysAndIdentityInSnapshotOrder) {
     ordered_json j = to_json(sample());
     ASSERT_EQ(j["processes"].size(), 2u);
     const ordered_json& p = j["processes"][0];
-    EXPECT_EQ(keys(p), (std::vector<std::string>{"pid", "ppid", "comm", "exited", "model", "findings", "syscalls",
+    EXPECT_EQ(keys(p), (std::vector<std::string>{"pid", "ppid", "comm", "exited", "unavailable", "model", "findings", "syscalls",
                                                  "waits", "recv",
                                                  "send", "accept", "copy", "readiness", "fds", "threads"}));
     EXPECT_EQ(p["pid"], 1234);
@@ -185,6 +185,7 @@ TEST(JsonReport, RenderIsPrettyWithTrailingNewline) {
               "    \"offcpu_slot_shared\": 0,\n"
               "    \"epoll_fd_slots_full\": 0\n"
               "  },\n"
+              "  \"unavailable\": [],\n"
               "  \"processes\": []\n"
               "}\n");
 }

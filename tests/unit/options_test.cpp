@@ -66,6 +66,38 @@ TEST(Options, BadValuesAreUsageErrors) {
     EXPECT_EQ(fails({"-p", "5", "-u", "root"}).exit_code, 2);  // -u needs a command
 }
 
+TEST(Options, CheckNeedsNoTarget) {
+    Options o = ok({"--check"});
+    EXPECT_TRUE(o.check);
+    EXPECT_FALSE(o.json);
+    o = ok({"--check", "--json", "-o", "check.json", "-v"});
+    EXPECT_TRUE(o.check);
+    EXPECT_TRUE(o.json);
+    EXPECT_TRUE(o.verbose);
+    EXPECT_EQ(o.output, "check.json");
+    EXPECT_FALSE(ok({"-p", "5"}).check);
+}
+
+TEST(Options, CheckWithATargetIsAUsageError) {
+    for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+             {"--check", "-p", "1"}, {"--check", "--", "true"}, {"--check", "-f"}, {"--check", "-d", "1"}}) {
+        ParseExit e = fails(args);
+        EXPECT_EQ(e.exit_code, 2) << ::testing::PrintToString(args);
+        EXPECT_NE(e.text.find("--check traces nothing"), std::string::npos) << e.text;
+    }
+}
+
+TEST(Options, FailProgIsAHiddenList) {
+    Options o = ok({"-p", "5", "--fail-prog", "exit_select,on_switch", "--fail-prog", "enter_recv"});
+    EXPECT_EQ(o.fail_progs, (std::vector<std::string>{"exit_select", "on_switch", "enter_recv"}));
+    EXPECT_TRUE(ok({"--check", "--fail-prog", "sys_exit"}).check);
+    EXPECT_TRUE(ok({"-p", "5"}).fail_progs.empty());
+    ParseExit h = fails({"--help"});
+    EXPECT_EQ(h.text.find("--fail-prog"), std::string::npos) << h.text;
+    EXPECT_NE(h.text.find("--check"), std::string::npos) << h.text;
+    EXPECT_NE(h.text.find("iotrace --check [--json] [-o FILE]"), std::string::npos) << h.text;
+}
+
 TEST(Options, HelpAndVersionExitZero) {
     ParseExit h = fails({"--help"});
     EXPECT_EQ(h.exit_code, 0);
