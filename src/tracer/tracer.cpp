@@ -14,6 +14,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,7 @@
 #include "model/fold.h"
 #include "proc/proc_info.h"
 #include "tracer/libbpf_log.h"
+#include "tracer/preflight.h"
 #include "tracer/programs.h"
 #include "tracer/readiness_maps.h"
 #include "tracer/syscall_numbers.h"
@@ -63,17 +65,13 @@ bool epoll_interest_size_readable() {
 }
 
 std::string load_hint() {
-    std::string hint;
-    FILE* f = std::fopen("/sys/kernel/security/lockdown", "r");
-    if (f) {
-        char buf[128] = {};
-        if (std::fgets(buf, sizeof(buf), f) &&
-            (std::strstr(buf, "[integrity]") || std::strstr(buf, "[confidentiality]")))
-            hint = "\nkernel lockdown is active (/sys/kernel/security/lockdown): BPF tracing is refused; "
-                   "boot with lockdown=none or disable Secure Boot's lockdown";
-        std::fclose(f);
-    }
-    return hint;
+    std::ifstream in("/sys/kernel/security/lockdown");
+    std::stringstream text;
+    text << in.rdbuf();
+    std::string mode = in ? active_lockdown(text.str()) : "";
+    if (mode != "integrity" && mode != "confidentiality") return "";
+    return "\nkernel lockdown is active (/sys/kernel/security/lockdown: " + mode +
+           "): BPF tracing is refused; boot with lockdown=none or disable Secure Boot's lockdown";
 }
 
 // "raw_tp/sys_enter" -> "sys_enter"
@@ -202,10 +200,12 @@ bool Tracer::core_failed(const TracerConfig& config, const std::string& program,
         skel_ = nullptr;
     }
     if (config.check_only) return false;
-    std::string msg = "the kernel refused the BPF program " + program + ": " + verdict;
+    std::string msg = (verifier_log.empty() ? "the BPF program " + program + " did not load: "
+                                            : "the kernel's verifier refused the BPF program " + program + ": ") +
+                      verdict;
     if (!verifier_log.empty())
         msg += load_report_.verifier_log_path.empty()
-                   ? "\n(the kernel's verifier rejected it; run with -v to save the full verifier log)"
+                   ? "\n(run with -v to save the full verifier log)"
                    : "\nfull verifier log: " + load_report_.verifier_log_path;
     msg += "\niotrace cannot count without " + program + "; please report this kernel (uname -r) to the iotrace developers";
     throw Failure(msg);

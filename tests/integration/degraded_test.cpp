@@ -40,7 +40,7 @@ void expect_missing(const TracedRun& run, const Names& parts, const std::string&
     }
     EXPECT_EQ(names, parts) << run.report.value("unavailable", json()).dump();
     for (const std::string& w : warnings)
-        EXPECT_NE(run.iotrace_err.find("\niotrace: warning: " + w + " unavailable: "), std::string::npos)
+        EXPECT_NE(("\n" + run.iotrace_err).find("\niotrace: warning: " + w + " unavailable: "), std::string::npos)
             << w << " not warned about:\n" << run.iotrace_err;
 }
 
