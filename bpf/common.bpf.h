@@ -204,10 +204,12 @@ static __always_inline void read_syscall_args(struct task_struct *task, __u64 a[
  * record for this call, and the call's arguments. NULL when the record
  * cannot be had (counted lost).
  */
-static __always_inline struct inflight *enter_begin(struct bpf_raw_tracepoint_args *ctx, __u64 a[5])
+static __always_inline struct inflight *enter_begin(struct bpf_raw_tracepoint_args *ctx, __u64 a[5],
+						    struct task_struct **taskp)
 {
-	__u64 nr = ctx->args[1], id = bpf_get_current_pid_tgid();
 	struct task_struct *task = bpf_get_current_task_btf();
+	/* pid and tgid are loads from the task: no helper call for them */
+	__u64 nr = ctx->args[1], id = ((__u64)task->tgid << 32) | (__u32)task->pid;
 	struct inflight *f;
 	__u32 sys;
 
@@ -230,6 +232,7 @@ static __always_inline struct inflight *enter_begin(struct bpf_raw_tracepoint_ar
 	if (!f->tslot)
 		f->tslot = thread_slot_take(id >> 32, (__u32)id);
 	read_syscall_args(task, a);
+	*taskp = task;
 	return f;
 }
 
@@ -251,9 +254,9 @@ static __always_inline bool zero_time(__u64 uptr)
 }
 
 /* Voluntary switches so far: one more at exit means the call slept. */
-static __always_inline __u64 nvcsw_now(void)
+static __always_inline __u64 nvcsw_of(struct task_struct *task)
 {
-	return bpf_get_current_task_btf()->nvcsw;
+	return task->nvcsw;
 }
 
 /*
@@ -286,9 +289,9 @@ static __always_inline long chunk_read(struct scratch *s, __u64 uptr, __u64 i, _
  * The start of every family's exit program: the thread's in-flight record
  * (the dispatcher found it and saw a call in flight).
  */
-static __always_inline struct inflight *exit_begin(void)
+static __always_inline struct inflight *exit_begin(struct task_struct *task)
 {
-	struct inflight *f = bpf_task_storage_get(&inflight, bpf_get_current_task_btf(), 0, 0);
+	struct inflight *f = bpf_task_storage_get(&inflight, task, 0, 0);
 
 	return f && f->ts ? f : NULL;
 }
@@ -334,13 +337,15 @@ static __always_inline struct iot_proc *exit_account(struct inflight *f, long re
  * return value, and the process's counters with the call accounted in its
  * syscall's row. NULL: nothing more to do. */
 static __always_inline struct iot_proc *exit_start(struct bpf_raw_tracepoint_args *ctx, struct inflight **fp,
-						   long *retp)
+						   long *retp, struct task_struct **taskp)
 {
-	struct inflight *f = exit_begin();
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct inflight *f = exit_begin(task);
 
 	if (!f)
 		return NULL;
 	*fp = f;
+	*taskp = task;
 	*retp = (long)ctx->args[1];
 	return exit_account(f, *retp);
 }

@@ -33,10 +33,10 @@ struct {
 
 /* A 32-bit process's syscalls have other numbers (and argument layouts):
  * they are not traced. x86-64 marks them with TS_COMPAT in thread_info. */
-static __always_inline bool compat_syscall(void)
+static __always_inline bool compat_syscall(struct task_struct *task)
 {
 #ifdef __TARGET_ARCH_x86
-	return bpf_get_current_task_btf()->thread_info.status & 0x0002; /* TS_COMPAT */
+	return task->thread_info.status & 0x0002; /* TS_COMPAT */
 #else
 	return false;
 #endif
@@ -48,10 +48,13 @@ SEC("raw_tp/sys_enter")
 int sys_enter(struct bpf_raw_tracepoint_args *ctx)
 {
 	__u64 nr = ctx->args[1];
+	struct task_struct *task;
 
 	if (floor_only || nr >= IOT_SYSNR_MAX || !sys_of_nr[nr])
 		return 0;
-	if (!traced(bpf_get_current_pid_tgid() >> 32) || compat_syscall())
+	/* one helper call: the tgid and the compat flag are loads from the task */
+	task = bpf_get_current_task_btf();
+	if (!traced(task->tgid) || compat_syscall(task))
 		return 0;
 	bpf_tail_call(ctx, &enter_progs, (__u32)nr);
 	return 0; /* the family did not load: not counted */

@@ -9,7 +9,8 @@ SEC("raw_tp")
 int enter_epoll_ctl(struct bpf_raw_tracepoint_args *ctx)
 {
 	__u64 a[5];
-	struct inflight *f = enter_begin(ctx, a);
+	struct task_struct *task;
+	struct inflight *f = enter_begin(ctx, a, &task);
 
 	if (!f)
 		return 0;
@@ -35,11 +36,12 @@ int enter_epoll_ctl(struct bpf_raw_tracepoint_args *ctx)
 SEC("raw_tp")
 int exit_epoll_ctl(struct bpf_raw_tracepoint_args *ctx)
 {
+	struct task_struct *task;
 	struct inflight *f;
 	long ret;
 	struct iot_proc *p;
 
-	p = exit_start(ctx, &f, &ret);
+	p = exit_start(ctx, &f, &ret, &task);
 	if (!p)
 		return 0;
 	/* the kernel copies the event in for ADD and MOD before it checks more */

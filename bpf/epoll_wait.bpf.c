@@ -13,9 +13,8 @@ struct eventpoll___v64 {
 } __attribute__((preserve_access_index));
 
 /* The epoll instance's registrations, or -1 when it cannot be read. */
-static __always_inline long interest_list_size(int epfd)
+static __always_inline long interest_list_size(struct task_struct *task, int epfd)
 {
-	struct task_struct *task;
 	struct fdtable *fdt;
 	struct file **fdarr, *file = NULL;
 	void *ep;
@@ -25,7 +24,6 @@ static __always_inline long interest_list_size(int epfd)
 		return -2; /* this kernel does not say: user space marks watched unavailable */
 	/* typed loads down to the fd array (no helper call); the array's
 	 * element and what it points to need reads */
-	task = bpf_get_current_task_btf();
 	fdt = task->files->fdt;
 	if (!fdt || epfd < 0 || (unsigned int)epfd >= fdt->max_fds)
 		return -1; /* EBADF ahead: nothing to add */
@@ -42,7 +40,8 @@ SEC("raw_tp")
 int enter_epoll_wait(struct bpf_raw_tracepoint_args *ctx)
 {
 	__u64 a[5];
-	struct inflight *f = enter_begin(ctx, a);
+	struct task_struct *task;
+	struct inflight *f = enter_begin(ctx, a, &task);
 	int epfd;
 	long n;
 	bool zero;
@@ -52,12 +51,12 @@ int enter_epoll_wait(struct bpf_raw_tracepoint_args *ctx)
 	epfd = (int)a[0];
 	/* epoll_wait and epoll_pwait take milliseconds, epoll_pwait2 a timespec */
 	zero = f->sys == IOT_EPOLL_PWAIT2 ? zero_time(a[3]) : (int)a[3] == 0;
-	n = interest_list_size(epfd);
+	n = interest_list_size(task, epfd);
 	f->watched = n > 0 ? n : 0;
 	f->bad_read = n < 0;
 	f->fd = epfd;
 	f->ptr = a[1];
-	wait_begin(f, (__u32)epfd, zero);
+	wait_begin(f, task, (__u32)epfd, zero);
 	return 0;
 }
 
@@ -108,14 +107,15 @@ static long epres_step(__u32 i, struct epres_ctx *c)
 
 static __always_inline int epoll_wait_exit(struct bpf_raw_tracepoint_args *ctx, bool walk)
 {
+	struct task_struct *task;
 	struct inflight *f;
 	long ret;
 	struct iot_proc *p;
 
-	p = exit_start(ctx, &f, &ret);
+	p = exit_start(ctx, &f, &ret, &task);
 	if (!p)
 		return 0;
-	wait_common(p, f, ret);
+	wait_common(p, f, ret, task);
 	if (ret <= 0)
 		return 0;
 	p->wait_scanned += ret;

@@ -11,12 +11,13 @@ SEC("raw_tp")
 int enter_other(struct bpf_raw_tracepoint_args *ctx)
 {
 	__u64 a[5];
-	struct inflight *f = enter_begin(ctx, a);
+	struct task_struct *task;
+	struct inflight *f = enter_begin(ctx, a, &task);
 
 	if (!f)
 		return 0;
 	f->fd = (int)a[0];
-	f->nvcsw = nvcsw_now();
+	f->nvcsw = nvcsw_of(task);
 	enter_done(f);
 	return 0;
 }
@@ -24,6 +25,7 @@ int enter_other(struct bpf_raw_tracepoint_args *ctx)
 SEC("raw_tp")
 int exit_other(struct bpf_raw_tracepoint_args *ctx)
 {
+	struct task_struct *task;
 	struct inflight *f;
 	long ret;
 	struct iot_thread *t;
@@ -31,14 +33,14 @@ int exit_other(struct bpf_raw_tracepoint_args *ctx)
 	__u32 tgid;
 	bool slept;
 
-	p = exit_start(ctx, &f, &ret);
+	p = exit_start(ctx, &f, &ret, &task);
 	if (!p)
 		return 0;
 	tgid = f->id >> 32;
 	switch (f->sys) {
 	case IOT_ACCEPT:
 	case IOT_ACCEPT4:
-		slept = nvcsw_now() != f->nvcsw;
+		slept = nvcsw_of(task) != f->nvcsw;
 		p->accept_blocked += slept;
 		t = thread_counters(f->tslot, f->id);
 		if (t) {

@@ -45,7 +45,8 @@ SEC("raw_tp")
 int enter_poll(struct bpf_raw_tracepoint_args *ctx)
 {
 	__u64 a[5], chunks;
-	struct inflight *f = enter_begin(ctx, a);
+	struct task_struct *task;
+	struct inflight *f = enter_begin(ctx, a, &task);
 	struct pollcount_ctx c = { .uptr = a[0], .nfds = (__u32)a[1] };
 	bool zero;
 
@@ -67,7 +68,7 @@ int enter_poll(struct bpf_raw_tracepoint_args *ctx)
 	}
 	f->watched = c.watched;
 	f->ptr = a[0];
-	wait_begin(f, thread_waiter(f), zero);
+	wait_begin(f, task, thread_waiter(f), zero);
 	return 0;
 }
 
@@ -121,14 +122,15 @@ static long pollres_step(__u32 i, struct pollres_ctx *c)
 
 static __always_inline int poll_exit(struct bpf_raw_tracepoint_args *ctx, bool walk)
 {
+	struct task_struct *task;
 	struct inflight *f;
 	long ret;
 	struct iot_proc *p;
 
-	p = exit_start(ctx, &f, &ret);
+	p = exit_start(ctx, &f, &ret, &task);
 	if (!p)
 		return 0;
-	wait_common(p, f, ret);
+	wait_common(p, f, ret, task);
 	if (bad_args(ret))
 		return 0;
 	p->wait_scanned += f->nfds;

@@ -56,12 +56,13 @@ SEC("raw_tp")
 int enter_recv(struct bpf_raw_tracepoint_args *ctx)
 {
 	__u64 a[5];
-	struct inflight *f = enter_begin(ctx, a);
+	struct task_struct *task;
+	struct inflight *f = enter_begin(ctx, a, &task);
 
 	if (!f)
 		return 0;
 	f->fd = (int)a[0];
-	f->nvcsw = nvcsw_now();
+	f->nvcsw = nvcsw_of(task);
 	switch (f->sys) {
 	case IOT_READV:
 		iov_asked(f, a[1], a[2]);
@@ -94,6 +95,7 @@ int enter_recv(struct bpf_raw_tracepoint_args *ctx)
 SEC("raw_tp")
 int exit_recv(struct bpf_raw_tracepoint_args *ctx)
 {
+	struct task_struct *task;
 	struct inflight *f;
 	long ret;
 	struct iot_thread *t;
@@ -101,7 +103,7 @@ int exit_recv(struct bpf_raw_tracepoint_args *ctx)
 	bool is_short, slept;
 	__u64 bytes;
 
-	p = exit_start(ctx, &f, &ret);
+	p = exit_start(ctx, &f, &ret, &task);
 	if (!p)
 		return 0;
 	if (f->sys == IOT_RECVMMSG) {
@@ -116,7 +118,7 @@ int exit_recv(struct bpf_raw_tracepoint_args *ctx)
 	if (is_short)
 		p->recv_short++;
 	p->recv_bytes += bytes;
-	slept = nvcsw_now() != f->nvcsw;
+	slept = nvcsw_of(task) != f->nvcsw;
 	p->recv_blocked += slept;
 	t = thread_counters(f->tslot, f->id);
 	if (t) {

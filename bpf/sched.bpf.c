@@ -18,6 +18,7 @@ static __always_inline bool is_wait(__u32 sys)
 SEC("raw_tp/sched_switch")
 int BPF_PROG(on_switch, bool preempt, struct task_struct *prev, struct task_struct *next)
 {
+	struct task_struct *task;
 	struct inflight *f;
 	__u32 prev_pid, next_pid, k;
 	struct offcpu_slot *s;
@@ -25,8 +26,10 @@ int BPF_PROG(on_switch, bool preempt, struct task_struct *prev, struct task_stru
 
 	if (floor_only)
 		return 0;
-	f = bpf_task_storage_get(&inflight, bpf_get_current_task_btf(), 0, 0);
-	prev_pid = (__u32)bpf_get_current_pid_tgid();
+	/* prev is current; its pid is a load from the task, not a helper call */
+	task = bpf_get_current_task_btf();
+	f = bpf_task_storage_get(&inflight, task, 0, 0);
+	prev_pid = task->pid;
 	if (f && f->ts && is_wait(f->sys)) {
 		k = prev_pid & (OFFCPU_SLOTS - 1);
 		s = bpf_map_lookup_elem(&offcpu, &k);
@@ -119,8 +122,8 @@ int on_exec(void *ctx)
 SEC("tracepoint/sched/sched_process_exit")
 int on_exit(void *ctx)
 {
-	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
 	struct task_struct *task = bpf_get_current_task_btf();
+	__u32 tgid = task->tgid;
 	struct inflight *f;
 
 	if (floor_only)

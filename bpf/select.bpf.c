@@ -51,7 +51,8 @@ int enter_select(struct bpf_raw_tracepoint_args *ctx)
 {
 	struct setcount_ctx c = {};
 	__u64 a[5], chunks;
-	struct inflight *f = enter_begin(ctx, a);
+	struct task_struct *task;
+	struct inflight *f = enter_begin(ctx, a, &task);
 	__s64 n;
 
 	if (!f)
@@ -84,7 +85,7 @@ int enter_select(struct bpf_raw_tracepoint_args *ctx)
 	f->watched = c.bits;
 	f->ptr = a[1];
 	f->set_out = a[2];
-	wait_begin(f, thread_waiter(f), zero_time(a[4]));
+	wait_begin(f, task, thread_waiter(f), zero_time(a[4]));
 	return 0;
 }
 
@@ -139,15 +140,16 @@ static long selres_step(__u32 i, struct selres_ctx *c)
 
 static __always_inline int select_exit(struct bpf_raw_tracepoint_args *ctx, bool walk)
 {
+	struct task_struct *task;
 	struct inflight *f;
 	long ret;
 	struct iot_proc *p;
 	__u64 setbytes, nwords;
 
-	p = exit_start(ctx, &f, &ret);
+	p = exit_start(ctx, &f, &ret, &task);
 	if (!p)
 		return 0;
-	wait_common(p, f, ret);
+	wait_common(p, f, ret, task);
 	setbytes = ((f->nfds + 63) / 64) * 8 * f->nsets;
 	/* the sets are copied in before the fds are checked: EBADF copied them */
 	if (ret != -EINVAL && ret != -EFAULT)

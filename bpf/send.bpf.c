@@ -9,7 +9,8 @@ SEC("raw_tp")
 int enter_send(struct bpf_raw_tracepoint_args *ctx)
 {
 	__u64 a[5];
-	struct inflight *f = enter_begin(ctx, a);
+	struct task_struct *task;
+	struct inflight *f = enter_begin(ctx, a, &task);
 
 	if (!f)
 		return 0;
@@ -25,11 +26,12 @@ int enter_send(struct bpf_raw_tracepoint_args *ctx)
 SEC("raw_tp")
 int exit_send(struct bpf_raw_tracepoint_args *ctx)
 {
+	struct task_struct *task;
 	struct inflight *f;
 	long ret;
 	struct iot_proc *p;
 
-	p = exit_start(ctx, &f, &ret);
+	p = exit_start(ctx, &f, &ret, &task);
 	if (!p)
 		return 0;
 	if (f->sys == IOT_SENDMMSG)

@@ -40,14 +40,15 @@ static __always_inline bool offcpu_end(__u32 tid, __u64 *off)
 
 /* Every wait: its waiter's call number, and the state that tells at exit
  * whether it slept (voluntary switches) and how long it was off CPU. */
-static __always_inline void wait_begin(struct inflight *f, __u32 waiter, bool zero_timeout)
+static __always_inline void wait_begin(struct inflight *f, struct task_struct *task, __u32 waiter,
+				       bool zero_timeout)
 {
 	__u64 id = f->id;
 
 	f->waiter = waiter;
 	f->zero_timeout = zero_timeout;
 	f->seq = waiter_begin(id >> 32, waiter, f->pslot);
-	f->nvcsw = nvcsw_now();
+	f->nvcsw = nvcsw_of(task);
 	offcpu_begin((__u32)id);
 	enter_done(f);
 }
@@ -60,11 +61,11 @@ static __always_inline __u32 thread_waiter(struct inflight *f)
 /* ----------------------------------------------------------------- exit */
 
 /* What every wait adds at exit, to its process and its thread. */
-static __always_inline void wait_common(struct iot_proc *p, struct inflight *f, long ret)
+static __always_inline void wait_common(struct iot_proc *p, struct inflight *f, long ret, struct task_struct *task)
 {
 	__u64 id = f->id, off = 0;
 	struct iot_thread *t = thread_counters(f->tslot, id);
-	bool woke = nvcsw_now() != f->nvcsw;
+	bool woke = nvcsw_of(task) != f->nvcsw;
 
 	if (ret == 0)
 		p->wait_empty++;
