@@ -90,7 +90,7 @@ private:
     std::string save_verifier_log(const TracerConfig& config, const std::string& program, const std::string& log);
     void record_programs(const std::set<std::string>& failed,
                          const std::map<std::string, std::string>& why, const std::vector<ProgramLoad>& refused);
-    void fill_prog_arrays();
+    void fill_prog_arrays(bool epoll_watched);
     void attach_all(const TracerConfig& config);
     void set_target_bit(int tgid, bool on);
     static __u32 proc_slot_count(int ncpus);
