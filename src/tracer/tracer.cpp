@@ -138,10 +138,10 @@ void Tracer::open_configured(const TracerConfig& config) {
 bool Tracer::load(const TracerConfig& config) {
     std::set<std::string> failed;
     std::map<std::string, std::string> why;
-    for (const std::string& name : config.fail_progs) {
-        failed.insert(name);
-        why[name] = "forced by --fail-prog";
-    }
+    // --fail-prog: the named programs go to the kernel marked sleepable,
+    // which its verifier refuses for tracepoint programs: a real refusal,
+    // through the same path as any other (tests of each degraded path).
+    const std::set<std::string> forced(config.fail_progs.begin(), config.fail_progs.end());
     std::vector<ProgramLoad> refused;  // in the order the kernel refused them
     for (int attempt = 0;; ++attempt) {
         open_configured(config);
@@ -158,14 +158,13 @@ bool Tracer::load(const TracerConfig& config) {
                     if (f.exit_basic && name == f.exit_basic) on = failed.count(f.exit) > 0;
             }
             bpf_program__set_autoload(prog, on);
+            if (on && forced.count(name)) bpf_program__set_flags(prog, bpf_program__flags(prog) | BPF_F_SLEEPABLE);
         }
-        for (const char* core : {"sys_enter", "sys_exit"})
-            if (failed.count(core)) return core_failed(config, core, why[core], "", refused);
 
         libbpf_log_reset_failure();
         int err = iotrace_bpf__load(skel_);
         if (err == 0) {
-            record_programs(failed, why, refused);
+            record_programs(failed, why, forced);
             return true;
         }
         auto fail = libbpf_log_failure();
@@ -178,11 +177,13 @@ bool Tracer::load(const TracerConfig& config) {
             throw Failure(msg + load_hint() + libbpf_log_tail());
         }
         std::string verdict = fail->last_line.empty() ? fail->error : fail->last_line;
+        if (forced.count(fail->program)) verdict = "forced by --fail-prog (the kernel refused it: " + verdict + ")";
         failed.insert(fail->program);
         why[fail->program] = verdict;
-        std::string log_path = save_verifier_log(config, fail->program, fail->verifier_log);
+        save_verifier_log(config, fail->program, fail->verifier_log);
         ProgramLoad pl;
         pl.name = fail->program;
+        pl.forced = forced.count(fail->program) > 0;
         pl.error = verdict;
         refused.push_back(pl);
         if (is_core(fail->program)) return core_failed(config, fail->program, verdict, fail->verifier_log, refused);
@@ -193,14 +194,6 @@ bool Tracer::load(const TracerConfig& config) {
 bool Tracer::core_failed(const TracerConfig& config, const std::string& program, const std::string& verdict,
                          const std::string& verifier_log, const std::vector<ProgramLoad>& refused) {
     load_report_.programs = refused;
-    if (refused.empty() || refused.back().name != program) {
-        ProgramLoad pl;
-        pl.name = program;
-        pl.forced = true;
-        pl.error = verdict;
-        load_report_.programs.push_back(pl);
-    }
-    load_report_.availability.missing[Part::SelectCounts] = program + ": " + verdict;
     for (Part p : all_parts()) load_report_.availability.missing[p] = program + ": " + verdict;
     if (skel_) {
         iotrace_bpf__destroy(skel_);
@@ -250,7 +243,7 @@ void Tracer::check_program_names(const std::vector<std::string>& names) {
 // stamps every program when its load starts, and loads them one after the
 // other, so a program's time runs to the next one's stamp.
 void Tracer::record_programs(const std::set<std::string>& failed,
-                             const std::map<std::string, std::string>& why, const std::vector<ProgramLoad>& refused) {
+                             const std::map<std::string, std::string>& why, const std::set<std::string>& forced) {
     timespec after{};
     clock_gettime(CLOCK_BOOTTIME, &after);
     __u64 end_ns = static_cast<__u64>(after.tv_sec) * 1000000000ull + static_cast<__u64>(after.tv_nsec);
@@ -271,7 +264,7 @@ void Tracer::record_programs(const std::set<std::string>& failed,
         } else if (failed.count(pl.name)) {
             auto it = why.find(pl.name);
             pl.error = it == why.end() ? "not loaded" : it->second;
-            pl.forced = pl.error == "forced by --fail-prog";
+            pl.forced = forced.count(pl.name) > 0;
         } else {
             continue;  // a fallback that was not needed
         }
@@ -282,7 +275,6 @@ void Tracer::record_programs(const std::set<std::string>& failed,
         __u64 next = i + 1 < stamps.size() ? stamps[i + 1].first : end_ns;
         if (next > stamps[i].first) out[stamps[i].second].load_ms = static_cast<double>(next - stamps[i].first) / 1e6;
     }
-    (void)refused;  // their errors are in `why`, recorded above
     why_ = why;
 }
 
@@ -315,7 +307,11 @@ void Tracer::attach_all(const TracerConfig& config) {
     (void)config;
     for (const Hook& h : hooks()) {
         if (!loaded_.count(h.name)) {
-            if (!h.has_part) warnings_.push_back(std::string(h.name) + " did not load: " + h.without);
+            if (!h.has_part) {
+                auto it = why_.find(h.name);
+                warnings_.push_back(std::string(h.name) + " did not load (" +
+                                    (it == why_.end() ? std::string("not loaded") : it->second) + "): " + h.without);
+            }
             continue;
         }
         bpf_program* prog = bpf_object__find_program_by_name(skel_->obj, h.name);

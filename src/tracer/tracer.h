@@ -89,7 +89,7 @@ private:
                      const std::string& verifier_log, const std::vector<ProgramLoad>& refused);
     std::string save_verifier_log(const TracerConfig& config, const std::string& program, const std::string& log);
     void record_programs(const std::set<std::string>& failed,
-                         const std::map<std::string, std::string>& why, const std::vector<ProgramLoad>& refused);
+                         const std::map<std::string, std::string>& why, const std::set<std::string>& forced);
     void fill_prog_arrays(bool epoll_watched);
     void attach_all(const TracerConfig& config);
     void set_target_bit(int tgid, bool on);

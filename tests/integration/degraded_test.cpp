@@ -161,6 +161,26 @@ TEST_P(DegradedCore, IsAnError) {
     EXPECT_EQ(it.err().find(kTracingPrefix), std::string::npos) << it.err();
 }
 
+// A refused dispatcher is the verifier's verdict, not a privilege problem;
+// with -v its whole log goes to a file the message names.
+TEST_P(DegradedCore, VerboseSavesTheVerifierLog) {
+    const std::string prog = GetParam();
+    TempDir tmp;
+    Child it({"/usr/bin/env", "TMPDIR=" + tmp.path(""), iotrace_path(), "-v", "--fail-prog", prog, "--",
+              workload("iowork"), "close"});
+    ASSERT_TRUE(it.wait_exit()) << it.err();
+    EXPECT_EQ(it.exit_code(), 1) << it.err();
+    EXPECT_NE(it.err().find("verifier refused the BPF program " + prog + ": "), std::string::npos) << it.err();
+    EXPECT_EQ(it.err().find("run it with sudo"), std::string::npos) << it.err();
+    auto at = it.err().find("full verifier log: ");
+    ASSERT_NE(at, std::string::npos) << it.err();
+    std::string path = it.err().substr(at + 19, it.err().find('\n', at) - at - 19);
+    EXPECT_EQ(path.rfind(tmp.path(""), 0), 0u) << path;
+    std::string log = read_file(path);
+    EXPECT_NE(log.find("=== " + prog + " ==="), std::string::npos) << log.substr(0, 400);
+    EXPECT_NE(log.find("processed "), std::string::npos) << log.substr(0, 400);  // the verifier's own summary
+}
+
 INSTANTIATE_TEST_SUITE_P(Degraded, DegradedCore, ::testing::Values("sys_enter", "sys_exit"),
                          [](const auto& info) { return info.param; });
 
