@@ -29,6 +29,10 @@ enum class Part {
 
 // Stable names used in JSON and --check ("select_counts", "epoll_watched"...).
 const char* part_name(Part p);
+
+// The syscalls (enum iot_sys) whose rows a counting part owns (SelectCounts:
+// select and pselect6...); empty for the parts that count no syscall.
+const std::vector<int>& syscalls_of(Part p);
 // Every part, in enum order.
 const std::vector<Part>& all_parts();
 

@@ -5,52 +5,32 @@
 namespace iotrace {
 namespace {
 
-// The syscall rows each counting part owns: a range of enum iot_sys.
-struct Rows {
-    Part part;
-    int first, last;
-};
+// The counting parts: every syscall row is owned by one (syscalls_of).
+constexpr Part kCountParts[] = {Part::SelectCounts, Part::PollCounts, Part::EpollWaitCounts, Part::EpollCtl,
+                                Part::Recv,         Part::Send,       Part::Other};
 
-constexpr Rows kRows[] = {
-    {Part::SelectCounts, IOT_SELECT, IOT_PSELECT6},
-    {Part::PollCounts, IOT_POLL, IOT_PPOLL},
-    {Part::EpollWaitCounts, IOT_EPOLL_WAIT, IOT_EPOLL_PWAIT2},
-    {Part::EpollCtl, IOT_EPOLL_CTL, IOT_EPOLL_CTL},
-    {Part::Recv, IOT_RECVFROM, IOT_READV},
-    {Part::Send, IOT_SENDTO, IOT_WRITEV},
-    {Part::Other, IOT_ACCEPT, IOT_IO_URING_ENTER},
-};
-
-// The ranges above rely on the enum's order (bpf/iotrace.h): a syscall
-// added in the middle must land in one of them.
-static_assert(IOT_PSELECT6 + 1 == IOT_POLL && IOT_PPOLL + 1 == IOT_EPOLL_WAIT &&
-                  IOT_EPOLL_PWAIT2 + 1 == IOT_EPOLL_CTL && IOT_EPOLL_CTL + 1 == IOT_RECVFROM &&
-                  IOT_READV + 1 == IOT_SENDTO && IOT_WRITEV + 1 == IOT_ACCEPT && IOT_IO_URING_ENTER + 1 == IOT_NR_SYS,
-              "enum iot_sys changed: update kRows");
-
-// A wait family: its rows, the part that counts them and the part that walks
+// A wait family: the part that counts its rows and the part that walks
 // their results for the readiness figures.
 struct WaitFamily {
     Part counts, readiness;
-    int first, last;
 };
 
 constexpr WaitFamily kWaitFamilies[] = {
-    {Part::SelectCounts, Part::SelectReadiness, IOT_SELECT, IOT_PSELECT6},
-    {Part::PollCounts, Part::PollReadiness, IOT_POLL, IOT_PPOLL},
-    {Part::EpollWaitCounts, Part::EpollReadiness, IOT_EPOLL_WAIT, IOT_EPOLL_PWAIT2},
+    {Part::SelectCounts, Part::SelectReadiness},
+    {Part::PollCounts, Part::PollReadiness},
+    {Part::EpollWaitCounts, Part::EpollReadiness},
 };
 
-uint64_t calls_in(const ProcessStats& p, int first, int last) {
+uint64_t calls_in(const ProcessStats& p, Part counts) {
     uint64_t n = 0;
-    for (int s = first; s <= last; ++s) n += p.syscalls[static_cast<size_t>(s)].calls;
+    for (int s : syscalls_of(counts)) n += p.syscalls[static_cast<size_t>(s)].calls;
     return n;
 }
 
 // Whether p made waits of family w, as far as anyone can tell: when the
 // family was not counted it may have, and the answer must be "yes".
 bool may_have_waited(const ProcessStats& p, const Availability& a, const WaitFamily& w) {
-    return !a.has(w.counts) || calls_in(p, w.first, w.last) > 0;
+    return !a.has(w.counts) || calls_in(p, w.counts) > 0;
 }
 
 }  // namespace
@@ -97,9 +77,9 @@ std::vector<std::string> UnavailableFigures::names() const {
 UnavailableFigures unavailable_figures(const ProcessStats& p, const Availability& a) {
     UnavailableFigures u;
     if (a.complete()) return u;
-    for (const Rows& r : kRows)
-        if (!a.has(r.part))
-            for (int s = r.first; s <= r.last; ++s) u.syscalls[static_cast<size_t>(s)] = true;
+    for (Part part : kCountParts)
+        if (!a.has(part))
+            for (int s : syscalls_of(part)) u.syscalls[static_cast<size_t>(s)] = true;
 
     // waits.* are sums over all seven waits: one family missing spoils them.
     bool may_have_waited_at_all = false;

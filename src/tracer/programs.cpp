@@ -1,25 +1,18 @@
 #include "tracer/programs.h"
 
-#include "iotrace.h"
-
 namespace iotrace {
 
 const std::vector<Family>& families() {
     static const std::vector<Family> f = {
         {"select", "enter_select", "exit_select", "exit_select_basic", Part::SelectCounts, true,
-         Part::SelectReadiness, {IOT_SELECT, IOT_PSELECT6}},
-        {"poll", "enter_poll", "exit_poll", "exit_poll_basic", Part::PollCounts, true, Part::PollReadiness,
-         {IOT_POLL, IOT_PPOLL}},
+         Part::SelectReadiness},
+        {"poll", "enter_poll", "exit_poll", "exit_poll_basic", Part::PollCounts, true, Part::PollReadiness},
         {"epoll_wait", "enter_epoll_wait", "exit_epoll_wait", "exit_epoll_wait_basic", Part::EpollWaitCounts, true,
-         Part::EpollReadiness, {IOT_EPOLL_WAIT, IOT_EPOLL_PWAIT, IOT_EPOLL_PWAIT2}},
-        {"epoll_ctl", "enter_epoll_ctl", "exit_epoll_ctl", nullptr, Part::EpollCtl, false, Part::EpollCtl,
-         {IOT_EPOLL_CTL}},
-        {"recv", "enter_recv", "exit_recv", nullptr, Part::Recv, false, Part::Recv,
-         {IOT_RECVFROM, IOT_RECVMSG, IOT_RECVMMSG, IOT_READ, IOT_READV}},
-        {"send", "enter_send", "exit_send", nullptr, Part::Send, false, Part::Send,
-         {IOT_SENDTO, IOT_SENDMSG, IOT_SENDMMSG, IOT_WRITE, IOT_WRITEV}},
-        {"other", "enter_other", "exit_other", nullptr, Part::Other, false, Part::Other,
-         {IOT_ACCEPT, IOT_ACCEPT4, IOT_CLOSE, IOT_IO_URING_ENTER}},
+         Part::EpollReadiness},
+        {"epoll_ctl", "enter_epoll_ctl", "exit_epoll_ctl", nullptr, Part::EpollCtl, false, Part::EpollCtl},
+        {"recv", "enter_recv", "exit_recv", nullptr, Part::Recv, false, Part::Recv},
+        {"send", "enter_send", "exit_send", nullptr, Part::Send, false, Part::Send},
+        {"other", "enter_other", "exit_other", nullptr, Part::Other, false, Part::Other},
     };
     return f;
 }

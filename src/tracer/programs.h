@@ -23,7 +23,7 @@ struct Family {
     Part counts;             // missing when enter or every exit is missing
     bool has_readiness;      // `readiness` is meaningful
     Part readiness;          // missing when only exit_basic loaded
-    std::vector<int> syscalls;  // enum iot_sys
+    // its syscalls (enum iot_sys): syscalls_of(counts)
 };
 
 const std::vector<Family>& families();

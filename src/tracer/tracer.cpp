@@ -286,7 +286,7 @@ void Tracer::fill_prog_arrays(bool epoll_watched) {
         if (exit.empty()) continue;
         int enter_fd = bpf_program__fd(bpf_object__find_program_by_name(skel_->obj, f.enter));
         int exit_fd = bpf_program__fd(bpf_object__find_program_by_name(skel_->obj, exit.c_str()));
-        for (int sys : f.syscalls) {
+        for (int sys : syscalls_of(f.counts)) {
             auto nr = syscall_number(sys);
             if (!nr) continue;
             __u32 key = static_cast<__u32>(*nr);
