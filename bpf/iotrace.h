@@ -86,6 +86,8 @@ struct iot_proc {
 	__u64 accept_blocked;    /* accept calls that slept */
 	/* a shared epoll fd handing an unread fd to another thread (docs/readiness.md) */
 	__u64 herd_rereports;
+	/* zero-timeout waits that returned 0: the futile ones (docs/diagnosis.md) */
+	__u64 wait_zero_timeout_empty;
 };
 
 /* How a waiter is told about an fd (iot_fd.trigger). */
@@ -171,6 +173,7 @@ struct iot_thread {
 	__u64 ready;         /* sum of its waits' positive returns (as iot_proc.wait_ready) */
 	__u32 exited;        /* slots only: the thread has exited */
 	__u32 pad;
+	__u64 zero_timeout_empty; /* of zero_timeout, those that returned 0 */
 };
 
 /* An epoll registration, as epoll_ctl made it or /proc/PID/fdinfo shows it.

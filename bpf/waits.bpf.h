@@ -77,6 +77,8 @@ static __always_inline void wait_common(struct iot_proc *p, struct inflight *f, 
 	if (woke)
 		p->wait_wakeups++;
 	p->wait_zero_timeout += f->zero_timeout;
+	/* a zero-timeout wait that returned events did work: only empty ones are futile */
+	p->wait_zero_timeout_empty += f->zero_timeout & (ret == 0);
 	if (offcpu_end((__u32)id, &off))
 		p->wait_cpu_ns += f->dur > off ? f->dur - off : 0;
 	else
@@ -86,6 +88,7 @@ static __always_inline void wait_common(struct iot_proc *p, struct inflight *f, 
 		t->ready += ret > 0 ? ret : 0;
 		t->wakeups += woke;
 		t->zero_timeout += f->zero_timeout;
+		t->zero_timeout_empty += f->zero_timeout & (ret == 0);
 		if (f->sys <= IOT_PSELECT6)
 			t->select_waits++;
 		else if (f->sys <= IOT_PPOLL)

@@ -19,13 +19,23 @@ uint64_t errors_of(const ProcessStats& p, int first, int last) {
     return n;
 }
 
-Figures figures_of(const ProcessStats& p) {
+uint64_t eagain_drains_of(const ProcessStats& p) {
+    uint64_t n = 0;
+    for (const FdStats& fd : p.fds) n += std::min(fd.eagain, fd.reported);
+    // fds[] counts the EAGAIN of receives and accepts on reported fds: never
+    // more than the process's, unless events were lost.
+    return std::min(n, p.recv.eagain + p.accept.eagain);
+}
+
+Figures figures_of(const ProcessStats& p, bool readiness) {
     Figures f;
+    f.readiness = readiness;
     f.select_waits = calls_of(p, IOT_SELECT, IOT_PSELECT6);
     f.poll_waits = calls_of(p, IOT_POLL, IOT_PPOLL);
     f.epoll_waits = calls_of(p, IOT_EPOLL_WAIT, IOT_EPOLL_PWAIT2);
     f.wakeups = p.waits.wakeups;
     f.zero_timeout = p.waits.zero_timeout;
+    f.zero_timeout_empty = p.waits.zero_timeout_empty;
     f.empty = p.waits.empty;
     f.ready = p.waits.ready;
     f.recv = p.recv.calls;
@@ -37,17 +47,20 @@ Figures figures_of(const ProcessStats& p) {
     f.sends = p.send.calls;
     f.send_eagain = p.send.eagain;
     f.uring_enters = p.syscalls[IOT_IO_URING_ENTER].calls;
+    if (readiness) f.eagain_drains = eagain_drains_of(p);
     return f;
 }
 
-Figures figures_of(const ThreadStats& t) {
+Figures figures_of(const ThreadStats& t, const ProcessStats& owner, bool readiness) {
     Figures f;
     f.per_thread = true;
+    f.readiness = readiness;
     f.select_waits = t.select_waits;
     f.poll_waits = t.poll_waits;
     f.epoll_waits = t.epoll_waits;
     f.wakeups = t.wakeups;
     f.zero_timeout = t.zero_timeout;
+    f.zero_timeout_empty = t.zero_timeout_empty;
     f.ready = t.ready;
     f.recv = t.recv;
     f.recv_eagain = t.recv_eagain;
@@ -55,6 +68,12 @@ Figures figures_of(const ThreadStats& t) {
     f.accepts = t.accepts;
     f.accept_blocked = t.accept_blocked;
     f.uring_enters = t.uring_enters;
+    // fds are per process: the thread's part of the drains is its part of
+    // the process's EAGAIN (128-bit: the product cannot wrap).
+    uint64_t all = owner.recv.eagain + owner.accept.eagain;
+    if (readiness && all > 0)
+        f.eagain_drains = static_cast<uint64_t>(static_cast<unsigned __int128>(eagain_drains_of(owner)) *
+                                                std::min(t.recv_eagain, all) / all);
     return f;
 }
 

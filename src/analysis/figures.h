@@ -4,6 +4,7 @@
 // docs/diagnosis.md says.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 
@@ -18,16 +19,26 @@ struct Figures {
     uint64_t epoll_waits = 0;   // the three epoll waits
     uint64_t wakeups = 0;       // waits that slept
     uint64_t zero_timeout = 0;  // waits asked not to block
+    uint64_t zero_timeout_empty = 0;  // of those, the ones that returned 0: the futile ones
     uint64_t empty = 0;         // waits that returned 0 (process only)
     uint64_t ready = 0;         // ready events: the waits' positive returns
     uint64_t recv = 0, recv_eagain = 0, recv_blocked = 0;
     uint64_t accepts = 0, accept_eagain = 0, accept_blocked = 0;  // accept_eagain: process only
     uint64_t sends = 0, send_eagain = 0;                          // process only
     uint64_t uring_enters = 0;
+    // EAGAIN receives and accepts that an edge-triggered (or any) loop owes
+    // its readiness: reading until EAGAIN ends each report with one. Per fd
+    // min(eagain, reported), summed (docs/diagnosis.md); a thread gets its
+    // process's in proportion to its EAGAIN receives. 0 when the readiness
+    // was not counted (readiness false).
+    uint64_t eagain_drains = 0;
+    bool readiness = true;
 
     uint64_t waits() const { return select_waits + poll_waits + epoll_waits; }
     uint64_t io() const { return recv + accepts + sends; }
     uint64_t io_eagain() const { return recv_eagain + accept_eagain + send_eagain; }
+    // EAGAIN calls beyond what draining reported fds explains: the spinning ones.
+    uint64_t futile_eagain() const { return io_eagain() - std::min(io_eagain(), eagain_drains); }
     uint64_t io_sleeps() const { return recv_blocked + accept_blocked; }
     uint64_t all() const { return waits() + io() + uring_enters; }
     // What io() holds, for n of them: "receives, accepts and sends" (a
@@ -35,8 +46,14 @@ struct Figures {
     std::string io_words(uint64_t n) const;
 };
 
-Figures figures_of(const ProcessStats& p);
-Figures figures_of(const ThreadStats& t);
+// readiness: whether the readiness figures (fds[]) were counted; without
+// them no EAGAIN is set aside as a drain.
+Figures figures_of(const ProcessStats& p, bool readiness = true);
+Figures figures_of(const ThreadStats& t, const ProcessStats& owner, bool readiness = true);
+
+// Σ over fds of min(eagain, reported): the EAGAIN receives and accepts that
+// end the drain of a reported fd, at most one per report.
+uint64_t eagain_drains_of(const ProcessStats& p);
 
 // The epoll fds the trigger rule counts: those epoll reported (trigger lt,
 // et or oneshot). Listening sockets and eventfd/timerfd/signalfd/epoll fds

@@ -28,6 +28,19 @@ Finding make_finding(const char* id, const char* severity, std::string text, Fig
     return Finding{id, severity, std::move(text), std::move(figures)};
 }
 
+std::string zero_timeout_words(const Figures& f) {
+    return fmt::format("{} of {} zero-timeout waits came back empty", group_digits(f.zero_timeout_empty),
+                       group_digits(f.zero_timeout));
+}
+
+std::string eagain_words(const Figures& f, const char* calls) {
+    if (!f.readiness)
+        return fmt::format("{} EAGAIN {} (readiness not counted: none set aside as drains)",
+                           group_digits(f.io_eagain()), calls);
+    return fmt::format("{} of {} EAGAIN {} beyond the {} that drained a reported fd", group_digits(f.futile_eagain()),
+                       group_digits(f.io_eagain()), calls, group_digits(f.eagain_drains));
+}
+
 const FdStats* worst_fd(const ProcessStats& p, uint64_t FdStats::*member) {
     const FdStats* best = nullptr;
     for (const FdStats& f : p.fds)  // p.fds is sorted by fd: ">" keeps the lower fd on ties
@@ -51,21 +64,24 @@ int severity_rank(const std::string& s) {
 
 // A thread that busy-polls on its own: the same figures as the process
 // finding, without the CPU estimate (time is not counted per thread).
-MaybeFinding thread_busy_poll(const ThreadStats& t, const Model& m, double seconds) {
-    if (m.name != "busy-poll") return std::nullopt;
-    Figures f = figures_of(t);
-    uint64_t futile = f.zero_timeout + f.io_eagain(), slept = f.wakeups + f.io_sleeps();
+MaybeFinding thread_busy_poll(const ThreadStats& t, const ProcessStats& owner, double seconds, bool readiness) {
+    if (classify_thread(t, owner, readiness).name != "busy-poll") return std::nullopt;
+    Figures f = figures_of(t, owner, readiness);
+    uint64_t futile = f.zero_timeout_empty + f.futile_eagain(), slept = f.wakeups + f.io_sleeps();
     double per_s = per_second(static_cast<double>(futile), seconds);
     std::string text = fmt::format(
-        "thread {} ({}) made {} calls that came back with nothing to do ({} per second: {} zero-timeout waits, "
-        "{} EAGAIN receives) and {} slept — block in the wait (epoll_wait with a timeout) instead of polling",
-        t.tid, t.comm, group_digits(futile), fixed_grouped(per_s, 1), group_digits(f.zero_timeout),
-        group_digits(f.recv_eagain), group_digits(slept));
+        "thread {} ({}) made {} calls that came back with nothing to do ({} per second: {}, {}) and {} slept — "
+        "block in the wait (epoll_wait with a timeout) instead of polling",
+        t.tid, t.comm, group_digits(futile), fixed_grouped(per_s, 1), zero_timeout_words(f),
+        eagain_words(f, "receives"), group_digits(slept));
     return make_finding("busy_poll", severity_by(per_s, kBusyHighPerS, kBusyMediumPerS, kBusyLowPerS), text,
                         {{"futile_calls", static_cast<double>(futile)},
                          {"futile_per_s", per_s},
                          {"zero_timeout_waits", static_cast<double>(f.zero_timeout)},
+                         {"zero_timeout_empty", static_cast<double>(f.zero_timeout_empty)},
                          {"eagain_calls", static_cast<double>(f.recv_eagain)},
+                         {"eagain_drains", static_cast<double>(f.eagain_drains)},
+                         {"futile_eagain", static_cast<double>(f.futile_eagain())},
                          {"slept", static_cast<double>(slept)}});
 }
 
@@ -116,7 +132,7 @@ void sort_worst_first(std::vector<Finding>& findings) {
 }
 
 std::vector<Finding> find_issues(const ProcessStats& p, double duration_s, const UnavailableFigures& u) {
-    Ctx c{p, figures_of(p), classify(p), duration_s};
+    Ctx c{p, figures_of(p, !u.readiness), classify(p, !u.readiness), duration_s};
     // The order breaks ties between equal severities: risks to correctness
     // first, then CPU burnt, then wasted calls, then copies.
     const Rule rules[] = {
@@ -140,7 +156,7 @@ std::vector<Finding> find_thread_issues(const ThreadStats& t, const ProcessStats
                                         const UnavailableFigures& u) {
     std::vector<Finding> out;
     if (!u.thread_waits && !u.thread_recv && !u.thread_accepts)
-        if (MaybeFinding f = thread_busy_poll(t, classify_thread(t, owner), duration_s)) out.push_back(*f);
+        if (MaybeFinding f = thread_busy_poll(t, owner, duration_s, !u.readiness)) out.push_back(*f);
     if (!needs_accepts(u))
         if (MaybeFinding f = thread_herd(t, owner, duration_s)) out.push_back(*f);
     sort_worst_first(out);

@@ -31,6 +31,12 @@ const char* severity_by(double v, double high, double medium, double low);
 
 Finding make_finding(const char* id, const char* severity, std::string text, Figs figures);
 
+// What busy_poll counts as futile, in words: "12 of 40 zero-timeout waits
+// came back empty"; "5 of 90 EAGAIN receives beyond the 85 that drained a
+// reported fd" (or, readiness not counted, all of them).
+std::string zero_timeout_words(const Figures& f);
+std::string eagain_words(const Figures& f, const char* calls);
+
 // The fd with the largest value of member (ties: the lower fd); nullptr when
 // every fd has 0.
 const FdStats* worst_fd(const ProcessStats& p, uint64_t FdStats::*member);

@@ -41,25 +41,31 @@ uint64_t data_reads(const ProcessStats& p) {
     return p.recv.calls > nothing ? p.recv.calls - nothing : 0;
 }
 
-// Emitted with the busy-poll model. The CPU is an estimate: the zero-timeout
-// waits' share of the on-CPU time in waits, plus the EAGAIN calls' share of
-// their syscalls' time.
+// Emitted with the busy-poll model. Futile: the zero-timeout waits that came
+// back empty (one that returned events did work) and the EAGAIN calls beyond
+// one per report of the fd (reading until EAGAIN is how a reported fd is
+// drained). The CPU is an estimate: the empty zero-timeout waits' share of
+// the on-CPU time in waits, plus the futile EAGAIN calls' share of the
+// EAGAIN calls' time.
 MaybeFinding busy_poll(const Ctx& c) {
     if (c.model.name != "busy-poll") return std::nullopt;
     const Figures& f = c.f;
-    uint64_t futile = f.zero_timeout + f.io_eagain(), slept = f.wakeups + f.io_sleeps();
-    double zt_ns = d(c.p.waits.cpu_ns) * share(f.zero_timeout, f.waits());
-    double eagain_ns = eagain_time_ns(c.p, IOT_RECVFROM, IOT_ACCEPT4);
+    uint64_t futile = f.zero_timeout_empty + f.futile_eagain(), slept = f.wakeups + f.io_sleeps();
+    double zt_ns = d(c.p.waits.cpu_ns) * share(f.zero_timeout_empty, f.waits());
+    double eagain_ns = eagain_time_ns(c.p, IOT_RECVFROM, IOT_ACCEPT4) * share(f.futile_eagain(), f.io_eagain());
     double cpu_ms = c.rate((zt_ns + eagain_ns) / 1e6), per_s = c.rate(d(futile));
     std::string text = fmt::format(
-        "{} calls came back with nothing to do ({} per second: {} zero-timeout waits, {} EAGAIN) and {} slept: "
-        "about {} ms of CPU per second spins — block in the wait (epoll_wait with a timeout) instead of polling",
-        n(futile), dec(per_s, 1), n(f.zero_timeout), n(f.io_eagain()), n(slept), dec(cpu_ms, 1));
+        "{} calls came back with nothing to do ({} per second: {}, {}) and {} slept: about {} ms of CPU per second "
+        "spins — block in the wait (epoll_wait with a timeout) instead of polling",
+        n(futile), dec(per_s, 1), zero_timeout_words(f), eagain_words(f, "calls"), n(slept), dec(cpu_ms, 1));
     return make_finding("busy_poll", severity_by(per_s, kBusyHighPerS, kBusyMediumPerS, kBusyLowPerS), text,
                         {{"futile_calls", d(futile)},
                          {"futile_per_s", per_s},
                          {"zero_timeout_waits", d(f.zero_timeout)},
+                         {"zero_timeout_empty", d(f.zero_timeout_empty)},
                          {"eagain_calls", d(f.io_eagain())},
+                         {"eagain_drains", d(f.eagain_drains)},
+                         {"futile_eagain", d(f.futile_eagain())},
                          {"slept", d(slept)},
                          {"cpu_ms_per_s", cpu_ms}});
 }

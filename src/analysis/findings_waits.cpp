@@ -77,11 +77,11 @@ MaybeFinding select_scan_cost(const Ctx& c) {
                          {"saving_ms_per_s", saving}});
 }
 
-// Waits that timed out with nothing ready. Zero-timeout waits are busy-poll's
-// business, so they are taken out: what remains is a lower bound of the
-// empty waits that had a timeout.
+// Waits that timed out with nothing ready. Empty zero-timeout waits are
+// busy-poll's business, so they are taken out: what remains are the empty
+// waits that had a timeout.
 MaybeFinding empty_wakeups(const Ctx& c) {
-    uint64_t w = c.f.waits(), e = c.p.waits.empty - std::min(c.p.waits.empty, c.p.waits.zero_timeout);
+    uint64_t w = c.f.waits(), e = c.p.waits.empty - std::min(c.p.waits.empty, c.p.waits.zero_timeout_empty);
     double per_s = c.rate(static_cast<double>(e));
     if (!at_least_pct(e, w, kEmptyPct) || per_s < kEmptyMinPerS) return std::nullopt;
     std::string text = fmt::format(

@@ -79,12 +79,15 @@ Model busy_by_eagain(const Figures& f) {
     uint64_t calls = f.io() + f.waits(), sleeps = f.io_sleeps() + f.wakeups;
     v.say(fmt::format("{} of {} {} returned EAGAIN ({})", n(f.io_eagain()), n(f.io()), f.io_words(f.io()),
                       pct(f.io_eagain(), f.io())));
+    if (f.eagain_drains > 0)  // the rule counts only the rest
+        v.say(fmt::format("{} of them drained a reported fd: {} futile ({})", n(f.eagain_drains),
+                          n(f.futile_eagain()), pct(f.futile_eagain(), f.io())));
     v.say(fmt::format("{} of {} calls slept ({})", n(sleeps), n(calls), pct(sleeps, calls)));
     v.say(readiness_line(f));
     if (f.zero_timeout > 0)  // spinning on both: worth saying
-        v.say(fmt::format("{} of {} waits had a zero timeout ({})", n(f.zero_timeout), n(f.waits()),
-                          pct(f.zero_timeout, f.waits())));
-    v.cap(level(f.io(), f.io_eagain(), f.io()));
+        v.say(fmt::format("{} of {} waits had a zero timeout ({}), {} of them came back empty", n(f.zero_timeout),
+                          n(f.waits()), pct(f.zero_timeout, f.waits()), n(f.zero_timeout_empty)));
+    v.cap(level(f.io(), f.futile_eagain(), f.io()));
     v.cap(level(calls, minus(calls, sleeps), calls));
     return v.done();
 }
@@ -101,7 +104,7 @@ Model blocking(const Figures& f) {
     Level why = level(f.io(), f.io(), f.io() + f.ready);
     if (sleeps_in_io(f)) why = std::max(why, level(f.io(), s, s + f.wakeups));
     v.cap(why);
-    v.cap(level(f.io(), minus(f.io(), f.io_eagain()), f.io()));
+    v.cap(level(f.io(), minus(f.io(), f.futile_eagain()), f.io()));
     if (s == 0) {
         v.say("no receive or accept slept: blocking inferred from the missing readiness and EAGAIN");
         v.cap(kMedium);
@@ -111,15 +114,19 @@ Model blocking(const Figures& f) {
 
 Model io_model(const Figures& f) {
     uint64_t calls = f.io() + f.waits();
-    bool busy = !sleeps_in_io(f) && at_least_pct(f.io_eagain(), f.io(), kBusyPct) &&
+    bool busy = !sleeps_in_io(f) && at_least_pct(f.futile_eagain(), f.io(), kBusyPct) &&
                 at_most_pct(f.io_sleeps() + f.wakeups, calls, kBusySleepPct);
     return busy ? busy_by_eagain(f) : blocking(f);
 }
 
 // ---- readiness waits ----
 
+// Zero-timeout waits that came back empty make most of the waits, and the
+// waits do not sleep otherwise. A loaded event loop (libuv, asyncio, Go's
+// netpoller) polls with timeout 0 while work is pending and mostly gets
+// events back: that is work, not spinning.
 bool zero_timeout_busy(const Figures& f) {
-    return f.waits() > 0 && at_least_pct(f.zero_timeout, f.waits(), kBusyPct) &&
+    return f.waits() > 0 && at_least_pct(f.zero_timeout_empty, f.waits(), kBusyPct) &&
            at_most_pct(f.wakeups, f.waits(), kBusySleepPct);
 }
 
@@ -127,8 +134,10 @@ Model busy_by_zero_timeout(const Figures& f) {
     Verdict v("busy-poll");
     uint64_t w = f.waits();
     v.say(fmt::format("{} of {} waits had a zero timeout ({})", n(f.zero_timeout), n(w), pct(f.zero_timeout, w)));
+    v.say(fmt::format("{} of {} zero-timeout waits came back empty ({} of the waits)", n(f.zero_timeout_empty),
+                      n(f.zero_timeout), pct(f.zero_timeout_empty, w)));
     v.say(fmt::format("{} of {} waits slept ({})", n(f.wakeups), n(w), pct(f.wakeups, w)));
-    v.cap(level(w, f.zero_timeout, w));
+    v.cap(level(w, f.zero_timeout_empty, w));
     v.cap(level(w, minus(w, f.wakeups), w));
     return v.done();
 }
@@ -226,10 +235,12 @@ Model classify_figures(const Figures& f, const TriggerCounts& t) {
 
 }  // namespace
 
-Model classify(const ProcessStats& p) { return classify_figures(figures_of(p), epoll_triggers(p)); }
+Model classify(const ProcessStats& p, bool readiness) {
+    return classify_figures(figures_of(p, readiness), epoll_triggers(p));
+}
 
-Model classify_thread(const ThreadStats& t, const ProcessStats& owner) {
-    return classify_figures(figures_of(t), epoll_triggers(owner));
+Model classify_thread(const ThreadStats& t, const ProcessStats& owner, bool readiness) {
+    return classify_figures(figures_of(t, owner, readiness), epoll_triggers(owner));
 }
 
 }  // namespace iotrace

@@ -10,10 +10,13 @@
 
 namespace iotrace {
 
-Model classify(const ProcessStats& p);
+// readiness: whether the readiness figures were counted (a degraded load
+// may lack them, src/model/unavailable.h); without them no EAGAIN is set
+// aside as the drain of a reported fd.
+Model classify(const ProcessStats& p, bool readiness = true);
 
 // A thread's own calls decide (its ready events included); the epoll trigger
 // figures are the owner's (fds are shared by the process's threads).
-Model classify_thread(const ThreadStats& t, const ProcessStats& owner);
+Model classify_thread(const ThreadStats& t, const ProcessStats& owner, bool readiness = true);
 
 }  // namespace iotrace

@@ -26,9 +26,10 @@ inline constexpr uint64_t kReadyPerIoPct = 10;
 inline constexpr uint64_t kIoSleepPct = 50;
 inline constexpr uint64_t kIoSleepMinPct = 10;
 
-// Busy-poll: at least kBusyPct of the calls came back with nothing to wait
-// for (zero-timeout waits, or EAGAIN IO calls) and at most kBusySleepPct of
-// the calls slept.
+// Busy-poll: at least kBusyPct of the calls came back with nothing to do
+// (of the waits, zero-timeout waits that returned empty; of the IO calls,
+// EAGAIN beyond one drain per report of the fd) and at most kBusySleepPct
+// of the calls slept.
 inline constexpr uint64_t kBusyPct = 50;
 inline constexpr uint64_t kBusySleepPct = 10;
 
@@ -74,7 +75,8 @@ inline constexpr uint64_t kRereportPct = 1;
 inline constexpr uint64_t kRereportHighPct = 50;
 inline constexpr uint64_t kRereportMediumPct = 10;
 
-// busy_poll: futile calls (zero-timeout waits + EAGAIN) per second.
+// busy_poll: futile calls (empty zero-timeout waits + EAGAIN beyond the
+// drains) per second.
 inline constexpr double kBusyHighPerS = 10000;
 inline constexpr double kBusyMediumPerS = 1000;
 inline constexpr double kBusyLowPerS = 10;

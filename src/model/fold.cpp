@@ -37,6 +37,7 @@ void fold_percpu(const iot_proc* per_cpu, size_t ncpu, ProcessStats& out) {
         sum.wait_zero_timeout += v.wait_zero_timeout;
         sum.recv_blocked += v.recv_blocked;
         sum.accept_blocked += v.accept_blocked;
+        sum.wait_zero_timeout_empty += v.wait_zero_timeout_empty;
     }
     derive_families(sum, out);
 }
@@ -98,6 +99,7 @@ void derive_families(const iot_proc& raw, ProcessStats& out) {
     out.readiness.et_undrained = raw.et_undrained;
     out.readiness.herd_rereports = raw.herd_rereports;
     out.waits.zero_timeout = raw.wait_zero_timeout;
+    out.waits.zero_timeout_empty = raw.wait_zero_timeout_empty;
     out.recv.blocked = raw.recv_blocked;
     out.accept.blocked = raw.accept_blocked;
 }

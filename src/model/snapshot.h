@@ -32,6 +32,7 @@ struct WaitStats {
     uint64_t wakeups = 0;  // calls that blocked (switched out, not runnable) and were woken
     uint64_t cpu_ns = 0;   // time_ns minus the time switched out during the calls
     uint64_t zero_timeout = 0;  // calls with a zero timeout (asked not to block)
+    uint64_t zero_timeout_empty = 0;  // of those, calls that returned 0 (nothing ready)
 };
 
 // The readiness figures (docs/readiness.md has the definitions).
@@ -85,6 +86,7 @@ struct ThreadStats {
     uint64_t uring_enters = 0;
     uint64_t ready = 0;     // sum of its waits' positive returns (its part of waits.ready)
     Diagnosis diagnosis{};  // filled by diagnose() (src/analysis/diagnose.h)
+    uint64_t zero_timeout_empty = 0;  // of zero_timeout, those that returned 0 (last: keeps brace-inits valid)
 };
 
 struct RecvStats {

@@ -51,6 +51,7 @@ void add_counts(iot_thread& to, const iot_thread& from) {
     to.poll_waits += from.poll_waits;
     to.epoll_waits += from.epoll_waits;
     to.zero_timeout += from.zero_timeout;
+    to.zero_timeout_empty += from.zero_timeout_empty;
     to.recv_eagain += from.recv_eagain;
     to.recv_blocked += from.recv_blocked;
     to.accepts += from.accepts;
@@ -70,6 +71,7 @@ ThreadStats thread_from_raw(int tid, const iot_thread& v) {
     t.poll_waits = v.poll_waits;
     t.epoll_waits = v.epoll_waits;
     t.zero_timeout = v.zero_timeout;
+    t.zero_timeout_empty = v.zero_timeout_empty;
     t.recv_eagain = v.recv_eagain;
     t.recv_blocked = v.recv_blocked;
     t.accepts = v.accepts;

@@ -63,6 +63,14 @@ const std::vector<ModeExp>& modes() {
          {"busy-poll", "", true, {"busy_poll"},
           {"blocking_switches", "select_scan_cost", "empty_wakeups", "thundering_herd"}},
          "busy-poll", {"busy_poll"}},
+        // Zero-timeout waits that find work, and read-until-EAGAIN drains:
+        // event loops at work, not spinning (issue 10).
+        {"zero-timeout-loaded",
+         {"epoll-lt", "", true, {}, plus(kLoopNever, {"select_scan_cost", "bookkeeping_copy", "small_reads"})},
+         "epoll-lt", {}},
+        {"epoll-et-drain",
+         {"epoll-et", "", true, {}, plus(kLoopNever, {"select_scan_cost", "bookkeeping_copy", "small_reads"})},
+         "epoll-et", {}},
         {"io_uring",
          {"io_uring", "", true, {}, {"busy_poll", "blocking_switches", "select_scan_cost", "empty_wakeups"}},
          "io_uring", {}},
@@ -236,6 +244,84 @@ TEST(DiagnosisModelsFindings, ExactSizeReadsAreNotSmallReads) {
     }
 }
 
+// ---- the figures that tell a loaded event loop from a spinning one -------------
+
+uint64_t u64(const json& j, const char* key) { return j.contains(key) && j[key].is_number() ? j[key].get<uint64_t>() : ~0ull; }
+
+// The traced process of a mode's run (nullptr and a failure if the run failed).
+const json* process_of(const std::string& mode) {
+    const RunResult& r = runs().at(mode);
+    EXPECT_EQ(r.error, "") << mode;
+    return r.error.empty() ? target_of(r) : nullptr;
+}
+
+// A single-threaded mode whose every wait has a zero timeout: `empty` of its
+// `calls` came back empty, in the process's figures and its thread's.
+void expect_zero_timeout_waits(const json& p, uint64_t calls, uint64_t empty) {
+    const json& w = p["waits"];
+    EXPECT_EQ(u64(w, "calls"), calls);
+    EXPECT_EQ(u64(w, "zero_timeout"), calls);
+    EXPECT_EQ(u64(w, "zero_timeout_empty"), empty);
+    EXPECT_EQ(u64(w, "empty"), empty);
+    const json& th = p["threads"];
+    ASSERT_TRUE(th.is_array() && th.size() == 1u) << th.dump(1);
+    EXPECT_EQ(u64(th[0], "zero_timeout"), calls);
+    EXPECT_EQ(u64(th[0], "zero_timeout_empty"), empty);
+}
+
+// 1,000 zero-timeout waits, every tenth with nothing written before it:
+// exactly 100 come back empty, 900 return the event.
+TEST(DiagnosisModelsFigures, ZeroTimeoutWaitsThatFindWork) {
+    const json* p = process_of("zero-timeout-loaded");
+    ASSERT_NE(p, nullptr);
+    expect_zero_timeout_waits(*p, 1000, 100);
+    EXPECT_EQ(u64((*p)["waits"], "ready"), 900u);
+    EXPECT_EQ(u64((*p)["recv"], "calls"), 900u);
+    if (HasFailure()) ADD_FAILURE() << brief(*p);
+}
+
+// Every EAGAIN read ends the drain of a reported fd: per fd, as many EAGAIN
+// as reports, so none is futile.
+TEST(DiagnosisModelsFigures, EdgeTriggeredDrainsAreOnePerReport) {
+    const json* p = process_of("epoll-et-drain");
+    ASSERT_NE(p, nullptr);
+    expect_zero_timeout_waits(*p, 250, 0);
+    EXPECT_EQ(u64((*p)["waits"], "ready"), 1000u);
+    EXPECT_EQ(u64((*p)["recv"], "calls"), 2000u);
+    EXPECT_EQ(u64((*p)["recv"], "eagain"), 1000u);
+    EXPECT_EQ(u64((*p)["threads"][0], "recv_eagain"), 1000u);
+    const json& fds = (*p)["fds"];
+    ASSERT_TRUE(fds.is_array());
+    EXPECT_EQ(fds.size(), 4u) << fds.dump(1);
+    for (const auto& f : fds) {
+        EXPECT_EQ(f.value("trigger", ""), "et") << f.dump();
+        EXPECT_EQ(u64(f, "reported"), 250u) << f.dump();
+        EXPECT_EQ(u64(f, "eagain"), 250u) << f.dump();
+        EXPECT_EQ(u64(f, "et_undrained"), 0u) << f.dump();
+    }
+    if (HasFailure()) ADD_FAILURE() << brief(*p);
+}
+
+// The spinning epoll loop: every wait that returned the event is followed by
+// the one receive of its message (100), every other came back empty.
+TEST(DiagnosisModelsFigures, SpinningOnEpollCountsItsEmptyZeroTimeoutWaits) {
+    const json* p = process_of("busy-poll-epoll");
+    ASSERT_NE(p, nullptr);
+    const json& w = (*p)["waits"];
+    ASSERT_GT(u64(w, "calls"), 100u);
+    EXPECT_EQ(u64(w, "zero_timeout"), u64(w, "calls"));
+    EXPECT_EQ(u64(w, "zero_timeout_empty"), u64(w, "calls") - 100);
+    EXPECT_EQ(u64(w, "zero_timeout_empty"), u64(w, "empty"));
+    uint64_t thread_empty = 0;
+    for (const auto& t : (*p)["threads"]) thread_empty += u64(t, "zero_timeout_empty");
+    EXPECT_EQ(thread_empty, u64(w, "zero_timeout_empty"));
+    const json& f = (*p)["findings"];
+    auto busy = std::find_if(f.begin(), f.end(), [](const json& x) { return x.value("id", "") == "busy_poll"; });
+    ASSERT_NE(busy, f.end());
+    EXPECT_EQ(u64((*busy)["figures"], "zero_timeout_empty"), u64(w, "zero_timeout_empty")) << busy->dump();
+    if (HasFailure()) ADD_FAILURE() << brief(*p);
+}
+
 INSTANTIATE_TEST_SUITE_P(Workload, DiagnosisModels, ::testing::ValuesIn(modes()), [](const auto& info) {
     std::string n = info.param.mode;
     for (char& c : n)
@@ -260,6 +346,10 @@ const std::vector<StraceExp>& strace_table() {
     // the rounds (exactly 251 when every request is queued before the wait).
     static const std::vector<StraceExp> v = {
         {"blocking", {{"accept4", {4, 0}}, {"read", {1204, 0}}, {"write", {1200, 0}}, {"close", {8, 0}}}},
+        {"zero-timeout-loaded", {{"epoll_ctl", {1, 0}}, {"epoll_wait", {1000, 0}}, {"read", {900, 0}},
+                                 {"write", {900, 0}}}},
+        {"epoll-et-drain", {{"epoll_ctl", {4, 0}}, {"epoll_wait", {250, 0}}, {"read", {2000, 1000}},
+                            {"write", {1000, 0}}}},
         {"io_uring", {{"io_uring_enter", {200, 0}}}},
         {"epoll-lt", {{"accept4", {65, 1}}, {"epoll_ctl", {65, 0}}, {"epoll_wait", {251, 0}},
                       {"read", {2000, 0}}, {"write", {2000, 0}}}},

@@ -150,7 +150,7 @@ void expect_threads(const json& threads, const ReadinessExp& e, const Vars& vars
         if (it == threads.end()) continue;
         const std::string where = "threads[" + t.tid + "=" + std::to_string(tid) + "]";
         EXPECT_EQ(keys_of(*it), sorted({"tid", "comm", "model", "findings", "waits", "wakeups", "ready", "recv",
-                                        "select_waits", "poll_waits", "epoll_waits", "zero_timeout", "recv_eagain",
+                                        "select_waits", "poll_waits", "epoll_waits", "zero_timeout", "zero_timeout_empty", "recv_eagain",
                                         "recv_blocked", "accepts", "accept_blocked", "uring_enters"}))
             << where << " keys";
         EXPECT_EQ(str(*it, "comm", where), kReadinessWorkload) << where << ".comm";

@@ -80,9 +80,13 @@ TEST(DiagnosisFindingsWaits, SelectScanCostOnlyWhenEpollWouldSave) {
     EXPECT_EQ(f.text.substr(0, 15), "poll() watches ");
 }
 
-Proc waiting(uint64_t waits, uint64_t empty, uint64_t zero_timeout) {
+// zero_timeout_empty of the empty waits had a zero timeout (and zero_timeout
+// waits in all, the others returned events).
+Proc waiting(uint64_t waits, uint64_t empty, uint64_t zero_timeout_empty, uint64_t zero_timeout = 0) {
     Proc s;
-    s.waits(IOT_EPOLL_WAIT, waits).wait_figs(waits, empty, waits, zero_timeout).recv(IOT_READ, waits, waits * 100);
+    s.waits(IOT_EPOLL_WAIT, waits)
+        .wait_figs(waits, empty, waits, std::max(zero_timeout, zero_timeout_empty), zero_timeout_empty)
+        .recv(IOT_READ, waits, waits * 100);
     return s;
 }
 
@@ -92,6 +96,13 @@ TEST(DiagnosisFindingsWaits, EmptyWakeups) {
     EXPECT_EQ(f.text,
               "4,000 of 10,000 waits (40.0%) timed out with nothing ready, 400.0 per second: each is a wakeup with "
               "nothing to do — wait until the next timer deadline (or longer) rather than for a short fixed timeout");
+    EXPECT_EQ(f.figures, (Figs{{"empty", 4000}, {"empty_share", 0.4}, {"empty_per_s", 400}}));
+}
+
+// Zero-timeout waits that returned events take nothing off the empty ones:
+// only the empty zero-timeout waits are busy-poll's.
+TEST(DiagnosisFindingsWaits, EmptyWakeupsLeaveOutOnlyEmptyZeroTimeoutWaits) {
+    Finding f = only(find_issues(waiting(10000, 5000, 1000, 6000), 10), "empty_wakeups");
     EXPECT_EQ(f.figures, (Figs{{"empty", 4000}, {"empty_share", 0.4}, {"empty_per_s", 400}}));
 }
 

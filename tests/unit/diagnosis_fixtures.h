@@ -24,11 +24,13 @@ struct Proc {
         return *this;
     }
     // The per-wait figures the kernel counts per process.
-    Proc& wait_figs(uint64_t ready, uint64_t empty, uint64_t wakeups, uint64_t zero_timeout) {
+    Proc& wait_figs(uint64_t ready, uint64_t empty, uint64_t wakeups, uint64_t zero_timeout,
+                    uint64_t zero_timeout_empty = 0) {
         p.waits.ready = ready;
         p.waits.empty = empty;
         p.waits.wakeups = wakeups;
         p.waits.zero_timeout = zero_timeout;
+        p.waits.zero_timeout_empty = zero_timeout_empty;
         return *this;
     }
     Proc& scan(uint64_t watched, uint64_t scanned, uint64_t cpu_ns) {
@@ -102,6 +104,11 @@ struct Proc {
     Proc& oneshot_conns(int first, int n, const char* trigger, uint64_t reported_each) {
         conns(first, n, trigger, reported_each);
         for (size_t i = p.fds.size() - static_cast<size_t>(n); i < p.fds.size(); ++i) p.fds[i].oneshot = true;
+        return *this;
+    }
+    // Every fd so far: `each` EAGAIN reads (fds[].eagain).
+    Proc& fd_eagain(uint64_t each) {
+        for (FdStats& f : p.fds) f.eagain = each;
         return *this;
     }
     Proc& thread(const ThreadStats& t) {

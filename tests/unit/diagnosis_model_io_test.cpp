@@ -89,13 +89,13 @@ TEST(DiagnosisModelIo, BusyPollByEagain) {
 // Spinning on zero-timeout waits and EAGAIN reads at once: both said.
 TEST(DiagnosisModelIo, BusyPollByEagainAlsoNamesZeroTimeoutWaits) {
     Proc s;
-    s.waits(IOT_EPOLL_WAIT, 1000).wait_figs(10, 990, 0, 1000).recv(IOT_RECVFROM, 1000, 100, 990);
+    s.waits(IOT_EPOLL_WAIT, 1000).wait_figs(10, 990, 0, 1000, 990).recv(IOT_RECVFROM, 1000, 100, 990);
     Model m = classify(s);
     EXPECT_EQ(m.name, "busy-poll");
     EXPECT_EQ(m.evidence,
               (Ev{"990 of 1,000 receives, accepts and sends returned EAGAIN (99.0%)", "0 of 2,000 calls slept (0.0%)",
                   "10 ready events from 1,000 waits for 1,000 receives, accepts and sends",
-                  "1,000 of 1,000 waits had a zero timeout (100.0%)"}));
+                  "1,000 of 1,000 waits had a zero timeout (100.0%), 990 of them came back empty"}));
 }
 
 TEST(DiagnosisModelIo, BusyPollByEagainBoundaries) {
@@ -112,30 +112,94 @@ TEST(DiagnosisModelIo, BusyPollByEagainBoundaries) {
 
 TEST(DiagnosisModelIo, BusyPollByZeroTimeout) {
     Proc s;
-    s.waits(IOT_EPOLL_WAIT, 1000).wait_figs(500, 600, 0, 1000).recv(IOT_READ, 500, 5000);
+    s.waits(IOT_EPOLL_WAIT, 1000).wait_figs(50, 950, 0, 1000, 950).recv(IOT_READ, 50, 5000);
     Model m = classify(s);
     EXPECT_EQ(m.name, "busy-poll");
     EXPECT_EQ(m.confidence, "high");
-    EXPECT_EQ(m.evidence, (Ev{"1,000 of 1,000 waits had a zero timeout (100.0%)", "0 of 1,000 waits slept (0.0%)"}));
+    EXPECT_EQ(m.evidence, (Ev{"1,000 of 1,000 waits had a zero timeout (100.0%)",
+                              "950 of 1,000 zero-timeout waits came back empty (95.0% of the waits)",
+                              "0 of 1,000 waits slept (0.0%)"}));
 }
 
+// What decides is the empty zero-timeout waits' share of all waits; every
+// wait here has a zero timeout.
 TEST(DiagnosisModelIo, BusyPollByZeroTimeoutBoundaries) {
-    auto with = [](uint64_t zero_timeout, uint64_t wakeups) {
+    auto with = [](uint64_t zero_timeout_empty, uint64_t wakeups) {
         Proc s;
-        s.waits(IOT_EPOLL_WAIT, 1000).wait_figs(500, 0, wakeups, zero_timeout).recv(IOT_READ, 500, 5000);
+        s.waits(IOT_EPOLL_WAIT, 1000)
+            .wait_figs(1000 - zero_timeout_empty, zero_timeout_empty, wakeups, 1000, zero_timeout_empty)
+            .recv(IOT_READ, 500, 5000);
         return classify(s);
     };
     EXPECT_EQ(with(500, 100).name, "busy-poll");
     EXPECT_EQ(with(500, 100).confidence, "low");  // half the waits: no clear winner
     EXPECT_EQ(with(499, 100).name, "epoll");
-    EXPECT_EQ(with(900, 101).name, "epoll");
+    EXPECT_EQ(with(900, 100).name, "busy-poll");
+    EXPECT_EQ(with(900, 101).name, "epoll");  // the waits sleep too: not only polling
 }
 
 // Zero-timeout waits that all came back empty are spinning, not idle.
 TEST(DiagnosisModelIo, EmptyZeroTimeoutWaitsAreBusyNotIdle) {
     Proc s;
-    s.waits(IOT_POLL, 200).wait_figs(0, 200, 0, 200);
+    s.waits(IOT_POLL, 200).wait_figs(0, 200, 0, 200, 200);
     EXPECT_EQ(classify(s).name, "busy-poll");
+}
+
+// An asyncio echo server under load (issue 10): 9,157 of 9,422 waits had a
+// zero timeout, but only 265 came back empty; 73,099 events were delivered.
+// Polling with timeout 0 while work is pending is an event loop at work.
+TEST(DiagnosisModelIo, LoadedEventLoopPollingWithZeroTimeoutIsNotBusyPoll) {
+    Proc s;
+    s.waits(IOT_EPOLL_WAIT, 9422).wait_figs(73099, 265, 265, 9157, 265);
+    s.recv(IOT_RECVFROM, 73099, 7'309'900).send(73099, 7'309'900).conns(5, 100, "lt", 730);
+    Model m = classify(s);
+    EXPECT_EQ(m.name, "epoll-lt");
+    EXPECT_EQ(m.confidence, "high");
+}
+
+// Read-until-EAGAIN ends each report of an fd with one EAGAIN: those are the
+// drain, not a spin. Only what is beyond one per report counts for the rule.
+// Here ready events are too few for the IO (rule 3), and the EAGAIN left
+// after the 90 drains must still make half of the 1,000 receives.
+TEST(DiagnosisModelIo, EagainBeyondTheDrainsBoundaries) {
+    auto with = [](uint64_t eagain, bool readiness = true) {
+        Proc s;
+        s.waits(IOT_EPOLL_WAIT, 90).wait_figs(90, 0, 0, 0).recv(IOT_RECVFROM, 1000, 100'000, eagain);
+        s.conns(5, 1, "et", 90).fd_eagain(90);
+        return classify(s, readiness);
+    };
+    EXPECT_EQ(with(590).name, "busy-poll");  // 500 futile: 50%
+    EXPECT_EQ(with(589).name, "blocking");
+    EXPECT_EQ(with(550, false).name, "busy-poll");  // readiness not counted: no drain set aside
+    EXPECT_EQ(with(590).evidence,
+              (Ev{"590 of 1,000 receives, accepts and sends returned EAGAIN (59.0%)",
+                  "90 of them drained a reported fd: 500 futile (50.0%)", "0 of 1,090 calls slept (0.0%)",
+                  "90 ready events from 90 waits for 1,000 receives, accepts and sends"}));
+}
+
+// A drain is at most one EAGAIN per report: an fd with more EAGAIN than
+// reports spins on the rest.
+TEST(DiagnosisModelIo, DrainsAreAtMostOnePerReport) {
+    Proc s;
+    s.waits(IOT_EPOLL_WAIT, 90).wait_figs(90, 0, 0, 0).recv(IOT_RECVFROM, 1000, 100'000, 600);
+    s.conns(5, 1, "et", 90).fd_eagain(600);
+    EXPECT_EQ(figures_of(s.p).eagain_drains, 90u);
+    EXPECT_EQ(figures_of(s.p).futile_eagain(), 510u);
+    EXPECT_EQ(figures_of(s.p, false).eagain_drains, 0u);
+    EXPECT_EQ(classify(s).name, "busy-poll");
+}
+
+// A Go-like server (issue 10): the netpoller polls with timeout 0 and gets
+// events, each edge-triggered connection is read until EAGAIN. Neither the
+// zero-timeout waits nor the EAGAIN reads are spinning.
+TEST(DiagnosisModelIo, EdgeTriggeredReadUntilEagainIsNotBusyPoll) {
+    Proc s;
+    s.waits(IOT_EPOLL_PWAIT, 1000).wait_figs(2000, 100, 0, 1000, 100);
+    s.recv(IOT_READ, 4000, 1'000'000, 2000).send(2000, 1'000'000).conns(5, 40, "et", 50).fd_eagain(50);
+    EXPECT_EQ(figures_of(s.p).futile_eagain(), 0u);
+    Model m = classify(s);
+    EXPECT_EQ(m.name, "epoll-et");
+    EXPECT_EQ(m.confidence, "high");
 }
 
 TEST(DiagnosisModelIo, IoUring) {

@@ -122,16 +122,17 @@ TEST(DiagnosisRender, ThreadTableWithoutModelsWhenAllAgree) {
 
 TEST(DiagnosisRender, ThreadFindingsAfterTheTable) {
     Proc s;
-    s.waits(IOT_EPOLL_WAIT, 21000).wait_figs(2000, 19500, 1000, 20000).recv(IOT_READ, 2000, 200'000);
+    s.waits(IOT_EPOLL_WAIT, 21000).wait_figs(2000, 19500, 1000, 20000, 19500).recv(IOT_READ, 2000, 200'000);
     ThreadStats spin = th(8, "spinner", 20000, 0);
     spin.wakeups = 0;
     spin.zero_timeout = 20000;
+    spin.zero_timeout_empty = 19500;
     s.conns(5, 10, "lt", 200).thread(th(7, "worker", 1000, 2000)).thread(spin);
     std::vector<std::string> ls = lines(render_text(diagnosed(s)));
     auto head = std::find(ls.begin(), ls.end(), "thread findings:");
     ASSERT_NE(head, ls.end());
     EXPECT_EQ(head[-1], "         8 spinner              20,000          0          0          0  busy-poll");
-    EXPECT_EQ(head[1].rfind("  [medium] busy_poll: thread 8 (spinner) made 20,000 calls", 0), 0u);
+    EXPECT_EQ(head[1].rfind("  [medium] busy_poll: thread 8 (spinner) made 19,500 calls", 0), 0u);
 }
 
 TEST(DiagnosisRender, JsonModelAndFindingsPerProcess) {
@@ -153,19 +154,23 @@ TEST(DiagnosisRender, JsonModelAndFindingsPerProcess) {
 
 TEST(DiagnosisRender, JsonModelAndFindingsPerThread) {
     Proc s;
-    s.waits(IOT_EPOLL_WAIT, 21000).wait_figs(2000, 19500, 1000, 20000).recv(IOT_READ, 2000, 200'000);
+    s.waits(IOT_EPOLL_WAIT, 21000).wait_figs(2000, 19500, 1000, 20000, 19500).recv(IOT_READ, 2000, 200'000);
     ThreadStats spin = th(8, "spinner", 20000, 0);
     spin.wakeups = 0;
     spin.zero_timeout = 20000;
+    spin.zero_timeout_empty = 19500;
     s.conns(5, 10, "lt", 200).thread(th(7, "worker", 1000, 2000)).thread(spin);
     ordered_json threads = to_json(diagnosed(s))["processes"][0]["threads"];
     EXPECT_EQ(threads[0]["model"]["name"], "epoll-lt");
     EXPECT_EQ(threads[0]["findings"], ordered_json::array());
     EXPECT_EQ(threads[1]["model"], ordered_json::parse(R"j({"name":"busy-poll","modifier":"","confidence":"high",
-        "evidence":["20,000 of 20,000 waits had a zero timeout (100.0%)","0 of 20,000 waits slept (0.0%)"]})j"));
+        "evidence":["20,000 of 20,000 waits had a zero timeout (100.0%)",
+                    "19,500 of 20,000 zero-timeout waits came back empty (97.5% of the waits)",
+                    "0 of 20,000 waits slept (0.0%)"]})j"));
     EXPECT_EQ(threads[1]["findings"][0]["id"], "busy_poll");
-    EXPECT_EQ(threads[1]["findings"][0]["figures"], ordered_json::parse(R"({"futile_calls":20000.0,
-        "futile_per_s":2000.0,"zero_timeout_waits":20000.0,"eagain_calls":0.0,"slept":0.0})"));
+    EXPECT_EQ(threads[1]["findings"][0]["figures"], ordered_json::parse(R"({"futile_calls":19500.0,
+        "futile_per_s":1950.0,"zero_timeout_waits":20000.0,"zero_timeout_empty":19500.0,"eagain_calls":0.0,
+        "eagain_drains":0.0,"futile_eagain":0.0,"slept":0.0})"));
 }
 
 TEST(DiagnosisRender, JsonRoundTripsWithDiagnosis) {

@@ -107,11 +107,12 @@ TEST(DiagnosisThread, IoUringThread) {
 // the process, which is busy-poll too.)
 TEST(DiagnosisThread, BusyPollingThreadGetsItsOwnFinding) {
     Proc s;
-    s.waits(IOT_EPOLL_WAIT, 21000).wait_figs(2000, 19500, 1000, 20000).recv(IOT_READ, 2000, 200'000);
+    s.waits(IOT_EPOLL_WAIT, 21000).wait_figs(2000, 19500, 1000, 20000, 19500).recv(IOT_READ, 2000, 200'000);
     s.conns(5, 10, "lt", 200);
     ThreadStats spin = worker(8, 20000, 0, 0, 0);
     spin.comm = "spinner";
     spin.zero_timeout = 20000;
+    spin.zero_timeout_empty = 19500;
     s.thread(worker(7, 1000, 1000, 2000, 2000)).thread(spin);
 
     EXPECT_EQ(classify(s).name, "busy-poll");
@@ -123,14 +124,66 @@ TEST(DiagnosisThread, BusyPollingThreadGetsItsOwnFinding) {
     EXPECT_EQ(f[0].id, "busy_poll");
     EXPECT_EQ(f[0].severity, "medium");  // 2,000 per second
     EXPECT_EQ(f[0].text,
-              "thread 8 (spinner) made 20,000 calls that came back with nothing to do (2,000.0 per second: 20,000 "
-              "zero-timeout waits, 0 EAGAIN receives) and 0 slept — block in the wait (epoll_wait with a timeout) "
-              "instead of polling");
-    EXPECT_EQ(f[0].figures, (std::vector<std::pair<std::string, double>>{{"futile_calls", 20000},
-                                                                         {"futile_per_s", 2000},
+              "thread 8 (spinner) made 19,500 calls that came back with nothing to do (1,950.0 per second: 19,500 "
+              "of 20,000 zero-timeout waits came back empty, 0 of 0 EAGAIN receives beyond the 0 that drained a "
+              "reported fd) and 0 slept — block in the wait (epoll_wait with a timeout) instead of polling");
+    EXPECT_EQ(f[0].figures, (std::vector<std::pair<std::string, double>>{{"futile_calls", 19500},
+                                                                         {"futile_per_s", 1950},
                                                                          {"zero_timeout_waits", 20000},
+                                                                         {"zero_timeout_empty", 19500},
                                                                          {"eagain_calls", 0},
+                                                                         {"eagain_drains", 0},
+                                                                         {"futile_eagain", 0},
                                                                          {"slept", 0}}));
+}
+
+// Go's layout (issue 10): a poller thread waits, a reader thread reads each
+// reported fd until EAGAIN. The reader has no readiness of its own, but the
+// process's fds explain its EAGAIN as drains (its share of them): beyond
+// those, the futile EAGAIN must still make half of its receives.
+Proc poller_and_reader(uint64_t reader_eagain) {
+    Proc s;
+    s.waits(IOT_EPOLL_WAIT, 1000).wait_figs(1000, 0, 1000, 0).recv(IOT_READ, 3000, 300'000, reader_eagain);
+    s.conns(5, 10, "et", 100).fd_eagain(250);  // 1,000 drains: min(250, 100) per fd
+    ThreadStats reader = worker(8, 0, 0, 3000, 0);
+    reader.comm = "reader";
+    reader.recv_eagain = reader_eagain;
+    s.thread(worker(7, 1000, 1000, 0, 1000)).thread(reader);
+    return s;
+}
+
+TEST(DiagnosisThread, ReaderDrainingReportedFdsIsNotBusyPoll) {
+    Proc s = poller_and_reader(1000);
+    EXPECT_EQ(figures_of(s.p.threads[1], s).eagain_drains, 1000u);
+    EXPECT_NE(classify_thread(s.p.threads[1], s).name, "busy-poll");
+    EXPECT_TRUE(find_thread_issues(s.p.threads[1], s, 1).empty());
+    EXPECT_EQ(classify_thread(poller_and_reader(2499).p.threads[1], poller_and_reader(2499)).name, "blocking");
+    Proc spin = poller_and_reader(2500);  // 1,500 futile of 3,000
+    EXPECT_EQ(classify_thread(spin.p.threads[1], spin).name, "busy-poll");
+    std::vector<Finding> f = find_thread_issues(spin.p.threads[1], spin, 1);
+    ASSERT_EQ(f.size(), 1u);
+    EXPECT_NE(f[0].text.find("1,500 of 2,500 EAGAIN receives beyond the 1,000 that drained a reported fd"),
+              std::string::npos)
+        << f[0].text;
+    // Without the readiness figures, nothing is set aside: all 1,500 count.
+    Proc half = poller_and_reader(1500);
+    EXPECT_EQ(classify_thread(half.p.threads[1], half).name, "blocking");
+    EXPECT_EQ(classify_thread(half.p.threads[1], half, false).name, "busy-poll");
+}
+
+// A thread of a loaded event loop polls with timeout 0 and gets events back.
+TEST(DiagnosisThread, ZeroTimeoutWaitsReturningEventsAreNotBusyPoll) {
+    Proc s;
+    s.waits(IOT_EPOLL_WAIT, 1000).wait_figs(5000, 100, 0, 1000, 100).recv(IOT_READ, 5000, 500'000);
+    s.conns(5, 10, "lt", 500);
+    ThreadStats loop = worker(7, 1000, 0, 5000, 5000);
+    loop.zero_timeout = 1000;
+    loop.zero_timeout_empty = 100;
+    s.thread(loop);
+    EXPECT_EQ(classify_thread(s.p.threads[0], s).name, "epoll-lt");
+    EXPECT_TRUE(find_thread_issues(s.p.threads[0], s, 1).empty());
+    s.p.threads[0].zero_timeout_empty = 500;  // half its waits empty: spinning
+    EXPECT_EQ(classify_thread(s.p.threads[0], s).name, "busy-poll");
 }
 
 // Threads racing for one listener: each accepting thread gets its part.

@@ -78,7 +78,7 @@ TEST(DiagnosisUnavailable, EtStallNeedsReadiness) {
 
 TEST(DiagnosisUnavailable, BusyPollNeedsCpuTime) {
     Proc s;
-    s.waits(IOT_EPOLL_WAIT, 200000).wait_figs(1000, 199000, 0, 200000).scan(0, 0, 400'000'000);
+    s.waits(IOT_EPOLL_WAIT, 200000).wait_figs(1000, 199000, 0, 200000, 199000).scan(0, 0, 400'000'000);
     s.recv(IOT_READ, 1000, 100'000);
     ASSERT_TRUE(has(find(s, {}), "busy_poll"));
     EXPECT_FALSE(has(find(s, {Part::WaitCpuTime}), "busy_poll"));

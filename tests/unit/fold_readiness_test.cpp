@@ -26,6 +26,8 @@ std::vector<iot_proc> four_cpus() {
         v.et_notifications = 100 + c;            // 406
         v.et_undrained = c * c;                  // 14
         v.herd_rereports = 5 + 2 * c;            // 32
+        v.wait_zero_timeout = 20 + c;            // 86
+        v.wait_zero_timeout_empty = 2 * c + 1;   // 16
     }
     return cpus;
 }
@@ -43,6 +45,8 @@ TEST(FoldReadiness, SumsTheNewFieldsOverCpus) {
     EXPECT_EQ(out.readiness.et_notifications, 406u);
     EXPECT_EQ(out.readiness.et_undrained, 14u);
     EXPECT_EQ(out.readiness.herd_rereports, 32u);
+    EXPECT_EQ(out.waits.zero_timeout, 86u);
+    EXPECT_EQ(out.waits.zero_timeout_empty, 16u);
 }
 
 TEST(FoldReadiness, OnlyTheCpusAskedFor) {

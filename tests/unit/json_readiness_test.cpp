@@ -58,12 +58,13 @@ Snapshot sample() {
     p.pid = 300;
     p.comm = "srv";
     p.syscalls[IOT_EPOLL_WAIT].calls = 50;
-    p.waits = {50, 5, 60, 200, 60, 9'000'000, 40, 120'000, 11};
+    p.waits = {50, 5, 60, 200, 60, 9'000'000, 40, 120'000, 11, 4};
     p.readiness = {27, 20, 7, 4, 33, 2, 13};
     p.fds = {fd(3, "tcp", "lt", "0.0.0.0:8080", "", 100), fd(9, "tcp6", "et", "[::1]:8080", "[::1]:40000", 200, true),
              fd(12, "eventfd", "oneshot", "", "", 300, true)};
     p.threads = {{300, "srv", 30, 25, 70, 1, 2, 27, 3, 4, 5, 6, 7, 8, 41},
                  {301, "srv-worker", 20, 15, 0, 0, 20, 0, 0, 0, 0, 0, 0, 9, 19}};
+    p.threads[0].zero_timeout_empty = 2;
     snap.processes.push_back(p);
 
     ProcessStats idle;
@@ -89,11 +90,11 @@ TEST(JsonReadiness, LostHasTheNewReasonsInEnumOrder) {
     EXPECT_EQ(j["lost"]["proc_map_full"], 0u);
 }
 
-TEST(JsonReadiness, WaitsEndWithWakeupsCpuNsAndZeroTimeout) {
+TEST(JsonReadiness, WaitsEndWithWakeupsCpuNsAndZeroTimeouts) {
     ordered_json w = to_json(sample())["processes"][0]["waits"];
     EXPECT_EQ(w, ordered_json::parse(R"({"calls":50,"empty":5,"ready":60,"watched":200,"scanned":60,
                                          "time_ns":9000000,"wakeups":40,"cpu_ns":120000,
-                                         "zero_timeout":11})"));
+                                         "zero_timeout":11,"zero_timeout_empty":4})"));
 }
 
 TEST(JsonReadiness, ReadinessObject) {
@@ -136,16 +137,17 @@ TEST(JsonReadiness, ThreadsInSnapshotOrder) {
     ASSERT_EQ(th.size(), 2u);
     EXPECT_EQ(keys(th[0]), (std::vector<std::string>{"tid", "comm", "model", "findings", "waits", "wakeups", "ready",
                                                      "recv", "select_waits", "poll_waits", "epoll_waits",
-                                                     "zero_timeout", "recv_eagain", "recv_blocked", "accepts",
+                                                     "zero_timeout", "zero_timeout_empty", "recv_eagain",
+                                                     "recv_blocked", "accepts",
                                                      "accept_blocked", "uring_enters"}));
     // No diagnosis was made (diagnose() not called): the keys are there, empty.
     EXPECT_EQ(th, ordered_json::parse(R"([{"tid":300,"comm":"srv",
         "model":{"name":"","modifier":"","confidence":"","evidence":[]},"findings":[],"waits":30,"wakeups":25,"ready":41,"recv":70,
-        "select_waits":1,"poll_waits":2,"epoll_waits":27,"zero_timeout":3,"recv_eagain":4,"recv_blocked":5,
+        "select_waits":1,"poll_waits":2,"epoll_waits":27,"zero_timeout":3,"zero_timeout_empty":2,"recv_eagain":4,"recv_blocked":5,
         "accepts":6,"accept_blocked":7,"uring_enters":8},
         {"tid":301,"comm":"srv-worker",
         "model":{"name":"","modifier":"","confidence":"","evidence":[]},"findings":[],"waits":20,"wakeups":15,"ready":19,"recv":0,"select_waits":0,"poll_waits":20,
-        "epoll_waits":0,"zero_timeout":0,"recv_eagain":0,"recv_blocked":0,"accepts":0,"accept_blocked":0,
+        "epoll_waits":0,"zero_timeout":0,"zero_timeout_empty":0,"recv_eagain":0,"recv_blocked":0,"accepts":0,"accept_blocked":0,
         "uring_enters":9}])"));
 }
 
@@ -223,6 +225,7 @@ TEST(JsonReadiness, RenderedTail) {
         "          \"poll_waits\": 1,\n"
         "          \"epoll_waits\": 0,\n"
         "          \"zero_timeout\": 3,\n"
+        "          \"zero_timeout_empty\": 0,\n"
         "          \"recv_eagain\": 4,\n"
         "          \"recv_blocked\": 5,\n"
         "          \"accepts\": 6,\n"

@@ -135,7 +135,7 @@ TEST(JsonReport, FamilyObjects) {
     ordered_json p = to_json(sample())["processes"][0];
     EXPECT_EQ(p["waits"], ordered_json::parse(R"({"calls":10,"empty":4,"ready":6,"watched":30,"scanned":12,
                                                   "time_ns":5000000,"wakeups":7,"cpu_ns":41000,
-                                                  "zero_timeout":3})"));
+                                                  "zero_timeout":3,"zero_timeout_empty":0})"));
     EXPECT_EQ(p["recv"], ordered_json::parse(R"({"calls":7,"bytes":4096,"eagain":2,"eof":1,"short":3,"blocked":4})"));
     EXPECT_EQ(p["send"], ordered_json::parse(R"({"calls":0,"bytes":0,"eagain":0})"));
     EXPECT_EQ(p["accept"], ordered_json::parse(R"({"calls":9,"eagain":5,"blocked":2})"));
@@ -144,7 +144,8 @@ TEST(JsonReport, FamilyObjects) {
     // ordered_json's == is order-sensitive, so the checks above already pin
     // the key order; spelled out here so a failure names the culprit.
     EXPECT_EQ(keys(p["waits"]), (std::vector<std::string>{"calls", "empty", "ready", "watched", "scanned", "time_ns",
-                                                          "wakeups", "cpu_ns", "zero_timeout"}));
+                                                          "wakeups", "cpu_ns", "zero_timeout",
+                                                          "zero_timeout_empty"}));
     EXPECT_EQ(keys(p["copy"]),
               (std::vector<std::string>{"wait_in_bytes", "wait_out_bytes", "recv_bytes", "send_bytes"}));
 }

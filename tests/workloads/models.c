@@ -15,6 +15,17 @@
  *                  each), nanosleeping between them.
  *   busy-poll-epoll  the same, the spinning thread calling epoll_wait with
  *                  timeout 0 and reading only what it reports.
+ *   zero-timeout-loaded  an event loop that polls with timeout 0 while work is
+ *                  pending, as libuv, asyncio and Go's netpoller do: ZT_WAITS
+ *                  epoll_wait(0) on a level-triggered unix socket, each
+ *                  preceded by a write to its peer except every ZT_EMPTY_EVERY-th:
+ *                  900 waits return the event (then one read takes it), 100
+ *                  come back empty. Not busy polling.
+ *   epoll-et-drain  edge-triggered, read until EAGAIN on every notification:
+ *                  each of ED_ROUNDS rounds writes one message to each of
+ *                  ED_CONNS unix sockets, one epoll_wait with timeout 0 reports
+ *                  all of them, each is read (the message) and read again
+ *                  (EAGAIN: the drain). 1,000 EAGAIN for 1,000 reports.
  *   io_uring       raw io_uring_setup/io_uring_enter (no liburing): URING_OPS
  *                  linked write+read pairs on a socketpair through the ring,
  *                  no plain recv/send at all.
@@ -310,6 +321,67 @@ static void run_busy_poll_epoll(void)
 		got += r;
 	}
 	join(t);
+}
+
+/* ======================================================================
+ * zero-timeout-loaded, epoll-et-drain: polling with timeout 0 while work is
+ * pending. Single-threaded and on unix sockets, whose write makes the peer
+ * readable before it returns: every result is known in advance.
+ * ====================================================================== */
+
+enum { ZT_WAITS = 1000, ZT_EMPTY_EVERY = 10, ED_CONNS = 4, ED_ROUNDS = 250 };
+
+/* A unix stream pair: the reading end non-blocking, registered in ep with
+ * events; *writer gets the other end. Returns the reading end. */
+static int watched_pair(int ep, uint32_t events, int *writer)
+{
+	int sv[2];
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0)
+		die("socketpair");
+	nonblock(sv[0]);
+	check("epoll_ctl add", p_ctl(ep, EPOLL_CTL_ADD, sv[0], events), 0);
+	*writer = sv[1];
+	return sv[0];
+}
+
+static void run_zero_timeout_loaded(void)
+{
+	int ep = epoll_create1(0);
+	if (ep < 0)
+		die("epoll_create1");
+	int w, r = watched_pair(ep, EPOLLIN, &w);
+	char buf[4096];
+	struct epoll_event ev[4];
+	for (int i = 0; i < ZT_WAITS; i++) {
+		int pending = i % ZT_EMPTY_EVERY != 0;
+		if (pending)
+			check("write", p_write(w, g_req, MSG), MSG);
+		check("epoll_wait(0)", p_ewait(ep, ev, 4, 0), pending); /* timeout 0: never blocks */
+		if (pending)
+			check("read", p_read(r, buf, sizeof buf), MSG);
+	}
+}
+
+static void run_epoll_et_drain(void)
+{
+	int ep = epoll_create1(0);
+	if (ep < 0)
+		die("epoll_create1");
+	int wr[ED_CONNS];
+	for (int c = 0; c < ED_CONNS; c++)
+		watched_pair(ep, EPOLLIN | EPOLLET, &wr[c]); /* the events name the reading ends */
+	char buf[4096];
+	struct epoll_event ev[ED_CONNS];
+	for (int round = 0; round < ED_ROUNDS; round++) {
+		for (int c = 0; c < ED_CONNS; c++)
+			check("write", p_write(wr[c], g_req, MSG), MSG);
+		check("epoll_wait(0)", p_ewait(ep, ev, ED_CONNS, 0), ED_CONNS);
+		for (int c = 0; c < ED_CONNS; c++) {
+			int fd = (int)ev[c].data.u64;
+			check("read", p_read(fd, buf, sizeof buf), MSG);
+			check("read until EAGAIN", p_read(fd, buf, sizeof buf), -EAGAIN);
+		}
+	}
 }
 
 /* ======================================================================
@@ -665,6 +737,8 @@ static const struct {
 	{"blocking", run_blocking},
 	{"busy-poll", run_busy_poll},
 	{"busy-poll-epoll", run_busy_poll_epoll},
+	{"zero-timeout-loaded", run_zero_timeout_loaded},
+	{"epoll-et-drain", run_epoll_et_drain},
 	{"io_uring", run_io_uring},
 	{"epoll-lt", run_epoll_lt},
 	{"epoll-et", run_epoll_et},
