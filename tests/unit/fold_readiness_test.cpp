@@ -26,6 +26,7 @@ std::vector<iot_proc> four_cpus() {
         v.et_notifications = 100 + c;            // 406
         v.et_undrained = c * c;                  // 14
         v.herd_rereports = 5 + 2 * c;            // 32
+        v.et_stalls = 2 + 3 * c;                 // 26
     }
     return cpus;
 }
@@ -43,6 +44,7 @@ TEST(FoldReadiness, SumsTheNewFieldsOverCpus) {
     EXPECT_EQ(out.readiness.et_notifications, 406u);
     EXPECT_EQ(out.readiness.et_undrained, 14u);
     EXPECT_EQ(out.readiness.herd_rereports, 32u);
+    EXPECT_EQ(out.readiness.et_stalls, 26u);
 }
 
 TEST(FoldReadiness, OnlyTheCpusAskedFor) {
@@ -55,6 +57,7 @@ TEST(FoldReadiness, OnlyTheCpusAskedFor) {
     EXPECT_EQ(out.readiness.write_rereports_unwritten, 7u);
     EXPECT_EQ(out.readiness.et_undrained, 1u);
     EXPECT_EQ(out.readiness.herd_rereports, 12u);
+    EXPECT_EQ(out.readiness.et_stalls, 2u + 5u);
 }
 
 // The tracer folds into the same ProcessStats on every refresh; fds and
@@ -98,6 +101,10 @@ TEST(FdFromRaw, CopiesEveryCounterAndSumsLtRereports) {
     raw.et_notifications = 20;
     raw.et_undrained = 21;
     raw.herd_rereports = 22;
+    raw.et_stalls = 23;
+    raw.et_drains_at_notify = 4;  // kernel-side state: not a figure
+    raw.et_closes_at_notify = 5;
+    raw.et_notified = 1;
     raw.closes = 3;
     raw.stale = 1;
     raw.kind = IOT_KIND_PIPE;
@@ -119,6 +126,7 @@ TEST(FdFromRaw, CopiesEveryCounterAndSumsLtRereports) {
     EXPECT_EQ(f.et_notifications, 20u);
     EXPECT_EQ(f.et_undrained, 21u);
     EXPECT_EQ(f.herd_rereports, 22u);
+    EXPECT_EQ(f.et_stalls, 23u);
     EXPECT_FALSE(f.oneshot);
 }
 
