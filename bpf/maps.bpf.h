@@ -126,7 +126,7 @@ struct {
 /* Per-wait tallies of report_fd's results, added to the process's counters
  * once after the walk over the results. */
 struct tally {
-	__u64 lt_unread, lt_partial, write_re, et, herd;
+	__u64 lt_unread, lt_partial, write_re, et, herd, et_stall;
 };
 
 /* Per-CPU scratch: user-memory chunks too big for the 512-byte stack, and

@@ -29,6 +29,7 @@
 #define R_WRITE_RE 4
 #define R_ET 8
 #define R_HERD 16
+#define R_ET_STALL 32
 
 #define REPORT(what, trigger) ((what) | ((trigger) << 8))
 
@@ -101,6 +102,7 @@ static __always_inline void tally_add(struct tally *t, int r)
 	t->write_re += !!(r & R_WRITE_RE);
 	t->et += !!(r & R_ET);
 	t->herd += !!(r & R_HERD);
+	t->et_stall += !!(r & R_ET_STALL);
 }
 
 static __always_inline void tally_apply(struct iot_proc *p, struct tally *t)
@@ -110,6 +112,7 @@ static __always_inline void tally_apply(struct iot_proc *p, struct tally *t)
 	p->write_rereports_unwritten += t->write_re;
 	p->et_notifications += t->et;
 	p->herd_rereports += t->herd;
+	p->et_stalls += t->et_stall;
 }
 
 /* ------------------------------------------------------ epoll registrations */

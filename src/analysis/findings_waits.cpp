@@ -167,13 +167,13 @@ MaybeFinding epollout_busy_loop(const Ctx& c) {
 
 namespace {
 
-// The fds with undrained ET notifications, most first (ties in fd order).
-std::vector<const FdStats*> undrained_fds(const ProcessStats& p) {
+// The fds with ET stalls, most first (ties in fd order).
+std::vector<const FdStats*> stalled_fds(const ProcessStats& p) {
     std::vector<const FdStats*> fds;
     for (const FdStats& f : p.fds)
-        if (f.et_undrained > 0) fds.push_back(&f);
+        if (f.et_stalls > 0) fds.push_back(&f);
     std::stable_sort(fds.begin(), fds.end(),
-                     [](const FdStats* a, const FdStats* b) { return a->et_undrained > b->et_undrained; });
+                     [](const FdStats* a, const FdStats* b) { return a->et_stalls > b->et_stalls; });
     return fds;
 }
 
@@ -188,27 +188,30 @@ std::string fd_list(const std::vector<const FdStats*>& fds) {
 
 }  // namespace
 
-// Any undrained ET notification is a risk: the data left behind is not
-// reported again until more arrives, and a peer waiting for an answer waits.
+// Judged on et_stalls, not et_undrained: a runtime that hands the fd to
+// another thread (Go's netpoller) waits again before that thread reads, so
+// et_undrained counts notifications nobody left behind. A stall is data
+// that really sat: no drain by any thread until new data made a new edge,
+// and a peer waiting for an answer would have waited.
 MaybeFinding et_stall_risk(const Ctx& c) {
-    uint64_t u = c.p.readiness.et_undrained, total = c.p.readiness.et_notifications;
-    if (u == 0) return std::nullopt;
-    std::vector<const FdStats*> fds = undrained_fds(c.p);
-    const char* sev = at_least_pct(u, total, kEtHighPct)     ? "high"
-                      : at_least_pct(u, total, kEtMediumPct) ? "medium"
-                                                             : "low";
+    uint64_t st = c.p.readiness.et_stalls, total = c.p.readiness.et_notifications;
+    if (st < kEtMinStalls) return std::nullopt;
+    std::vector<const FdStats*> fds = stalled_fds(c.p);
+    const char* sev = at_least_pct(st, total, kEtHighPct)     ? "high"
+                      : at_least_pct(st, total, kEtMediumPct) ? "medium"
+                                                              : "low";
     std::string text = fmt::format(
-        "{} of {} edge-triggered notifications ({}) were not drained before the next wait{}: with EPOLLET that "
-        "data is not reported again until more arrives, so a connection can stall — read until EAGAIN or a short "
-        "read before waiting again",
-        n(u), n(total), percent(u, total), fd_list(fds));
+        "{} of {} edge-triggered notifications ({}) came while the fd's previous one was still not drained{}: with "
+        "EPOLLET that data was not reported again until more arrived, so a connection can stall — read until "
+        "EAGAIN or a short read (in whichever thread takes the fd) before relying on the next notification",
+        n(st), n(total), percent(st, total), fd_list(fds));
     return make_finding("et_stall_risk", sev, text,
-                        {{"et_undrained", static_cast<double>(u)},
+                        {{"et_stalls", static_cast<double>(st)},
                          {"et_notifications", static_cast<double>(total)},
-                         {"undrained_share", share(u, total)},
+                         {"stall_share", share(st, total)},
                          {"fds_affected", static_cast<double>(fds.size())},
                          {"worst_fd", fds.empty() ? -1 : fds[0]->fd},
-                         {"worst_fd_undrained", fds.empty() ? 0.0 : static_cast<double>(fds[0]->et_undrained)}});
+                         {"worst_fd_stalls", fds.empty() ? 0.0 : static_cast<double>(fds[0]->et_stalls)}});
 }
 
 }  // namespace iotrace::detail

@@ -86,7 +86,10 @@ inline constexpr double kBlockMinPerS = 100;
 inline constexpr double kBlockHighPerS = 10000;
 inline constexpr double kBlockMediumPerS = 1000;
 
-// et_stall_risk: any undrained notification; severity by share.
+// et_stall_risk: any ET stall (a notification while the fd's previous one
+// was not drained): each is data that sat until more arrived. Severity by
+// share of the notifications.
+inline constexpr uint64_t kEtMinStalls = 1;
 inline constexpr uint64_t kEtHighPct = 10;
 inline constexpr uint64_t kEtMediumPct = 1;
 inline constexpr size_t kEtListedFds = 5;

@@ -34,6 +34,7 @@ void fold_percpu(const iot_proc* per_cpu, size_t ncpu, ProcessStats& out) {
         sum.et_notifications += v.et_notifications;
         sum.et_undrained += v.et_undrained;
         sum.herd_rereports += v.herd_rereports;
+        sum.et_stalls += v.et_stalls;
         sum.wait_zero_timeout += v.wait_zero_timeout;
         sum.recv_blocked += v.recv_blocked;
         sum.accept_blocked += v.accept_blocked;
@@ -98,6 +99,7 @@ void derive_families(const iot_proc& raw, ProcessStats& out) {
     out.readiness.et_notifications = raw.et_notifications;
     out.readiness.et_undrained = raw.et_undrained;
     out.readiness.herd_rereports = raw.herd_rereports;
+    out.readiness.et_stalls = raw.et_stalls;
     out.waits.zero_timeout = raw.wait_zero_timeout;
     out.waits.zero_timeout_empty = raw.wait_zero_timeout_empty;
     out.recv.blocked = raw.recv_blocked;
@@ -132,6 +134,7 @@ FdStats fd_from_raw(int fd, const iot_fd& raw) {
     f.et_notifications = raw.et_notifications;
     f.et_undrained = raw.et_undrained;
     f.herd_rereports = raw.herd_rereports;
+    f.et_stalls = raw.et_stalls;
     return f;
 }
 

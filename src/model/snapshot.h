@@ -44,6 +44,7 @@ struct ReadinessStats {
     uint64_t et_notifications = 0;
     uint64_t et_undrained = 0;
     uint64_t herd_rereports = 0;  // readable reports handed to a thread while another's was unread
+    uint64_t et_stalls = 0;       // ET notifications while the fd's previous one was still undrained
 };
 
 // One fd that a wait reported, as the kernel classified it when first seen.
@@ -67,6 +68,7 @@ struct FdStats {
     uint64_t et_undrained = 0;
     bool oneshot = false;  // registered EPOLLONESHOT, with or without EPOLLET (as last reported)
     uint64_t herd_rereports = 0;
+    uint64_t et_stalls = 0;  // ET notifications while the previous one was neither drained nor closed
 };
 
 struct ThreadStats {

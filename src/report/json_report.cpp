@@ -78,6 +78,7 @@ ordered_json fd_json(const FdStats& f) {
         {"write_rereports", f.write_rereports},
         {"et_notifications", f.et_notifications},
         {"et_undrained", f.et_undrained},
+        {"et_stalls", f.et_stalls},
         {"herd_rereports", f.herd_rereports},
     };
 }
@@ -173,6 +174,7 @@ ordered_json process_json(const ProcessStats& p, const UnavailableFigures& u) {
           {"write_rereports_unwritten", fig(p.readiness.write_rereports_unwritten, rd)},
           {"et_notifications", fig(p.readiness.et_notifications, rd)},
           {"et_undrained", fig(p.readiness.et_undrained, rd)},
+          {"et_stalls", fig(p.readiness.et_stalls, rd)},
           {"herd_rereports", fig(p.readiness.herd_rereports, rd)}}},
         {"fds", std::move(fds)},
         {"threads", std::move(threads)},

@@ -26,15 +26,16 @@ std::string fd_table(const ProcessStats& p) {
     auto top = busiest_fds(p);
     if (top.empty()) return "";
     std::string out = fmt::format("busiest fds ({} of {} reported by waits):\n", top.size(), p.fds.size());
-    out += fmt::format("  {:>6} {:<8} {:<7} {:>10} {:>10} {:>12} {:>8} {:>10} {:>10} {:>8}  {}\n", "fd", "kind",
-                       "trigger", "reported", "reads", "bytes", "eagain", "lt_rerep", "wr_rerep", "et_undr",
-                       "peer");
+    out += fmt::format("  {:>6} {:<8} {:<7} {:>10} {:>10} {:>12} {:>8} {:>10} {:>10} {:>8} {:>8}  {}\n", "fd",
+                       "kind", "trigger", "reported", "reads", "bytes", "eagain", "lt_rerep", "wr_rerep", "et_undr",
+                       "et_stall", "peer");
     for (const FdStats* f : top) {
         std::string where = !f->peer.empty() ? f->peer : (!f->local.empty() ? "listening " + f->local : "");
-        std::string row = fmt::format("  {:>6} {:<8} {:<7} {:>10} {:>10} {:>12} {:>8} {:>10} {:>10} {:>8}  {}", f->fd,
-                                      f->kind, f->trigger, group_digits(f->reported), group_digits(f->reads),
+        std::string row = fmt::format("  {:>6} {:<8} {:<7} {:>10} {:>10} {:>12} {:>8} {:>10} {:>10} {:>8} {:>8}  {}",
+                                      f->fd, f->kind, f->trigger, group_digits(f->reported), group_digits(f->reads),
                                       group_digits(f->bytes), group_digits(f->eagain), group_digits(f->lt_rereports),
-                                      group_digits(f->write_rereports), group_digits(f->et_undrained), where);
+                                      group_digits(f->write_rereports), group_digits(f->et_undrained),
+                                      group_digits(f->et_stalls), where);
         row.erase(row.find_last_not_of(' ') + 1);  // no trailing blanks when there is no address
         out += row + "\n";
     }
@@ -79,10 +80,10 @@ std::string readiness_section(const ProcessStats& p, const UnavailableFigures& u
         out += fmt::format(
             "readiness: {} LT re-reports ({} unread, {} partially read), {} writable re-reports with nothing "
             "written\n"
-            "  {} ET notifications, {} left undrained before the next wait\n",
+            "  {} ET notifications, {} left undrained before the next wait, {} stalls (the previous one never drained)\n",
             group_digits(r.lt_rereports), group_digits(r.lt_rereports_unread), group_digits(r.lt_rereports_partial),
             group_digits(r.write_rereports_unwritten), group_digits(r.et_notifications),
-            group_digits(r.et_undrained));
+            group_digits(r.et_undrained), group_digits(r.et_stalls));
         if (r.herd_rereports > 0)
             out += fmt::format("  {} herd re-reports: an fd handed to another thread before the last one read it\n",
                                group_digits(r.herd_rereports));

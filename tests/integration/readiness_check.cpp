@@ -92,7 +92,7 @@ void expect_fd(const json& got, const FdExp& e, const Vars& vars) {
     EXPECT_EQ(keys_of(got), sorted({"fd", "kind", "trigger", "oneshot", "local", "peer", "reported", "reads",
                                     "bytes", "eagain", "drains", "writes", "lt_rereports", "lt_rereports_unread",
                                     "lt_rereports_partial", "write_rereports", "et_notifications", "et_undrained",
-                                    "herd_rereports"}))
+                                    "et_stalls", "herd_rereports"}))
         << w << " keys";
     EXPECT_EQ(str(got, "kind", w), e.kind) << w << ".kind";
     EXPECT_EQ(str(got, "trigger", w), e.trigger) << w << ".trigger";
@@ -112,6 +112,7 @@ void expect_fd(const json& got, const FdExp& e, const Vars& vars) {
     EXPECT_EQ(num(got, "et_notifications", w), e.et_notifications) << w << ".et_notifications";
     EXPECT_EQ(num(got, "et_undrained", w), e.et_undrained) << w << ".et_undrained";
     EXPECT_EQ(num(got, "herd_rereports", w), e.herd) << w << ".herd_rereports";
+    EXPECT_EQ(num(got, "et_stalls", w), e.et_stalls) << w << ".et_stalls";
 }
 
 // fds: exactly the expected entries, sorted by fd.
@@ -202,6 +203,7 @@ void expect_readiness(const json& p, const ReadinessExp& e, const Vars& vars, co
     expect_figure(rd, "et_notifications", e.readiness.et_notifications, "readiness", rdo);
     expect_figure(rd, "et_undrained", e.readiness.et_undrained, "readiness", rdo);
     expect_figure(rd, "herd_rereports", e.readiness.herd, "readiness", rdo);
+    expect_figure(rd, "et_stalls", e.readiness.et_stalls, "readiness", rdo);
 
     if (out("fds")) {
         EXPECT_TRUE(p.contains("fds") && p["fds"].is_null()) << "fds must be null";

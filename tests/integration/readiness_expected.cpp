@@ -21,6 +21,9 @@
 //   W            the same for writable, with no send-family call since.
 //   ET           an epoll event for an EPOLLET registration; undrained if
 //                its waiter enters its next wait before a drain of the fd.
+//   S            ET stall: an ET notification of an fd whose previous ET
+//                notification (any waiter) was followed by no drain and no
+//                close of the fd (by any thread) until this one.
 //   H            herd re-report: an epoll waiter reports the fd readable
 //                to a thread other than the one its last readable report of
 //                the fd went to, and the fd was neither read nor closed
@@ -206,6 +209,10 @@ ReadinessExp epoll_et() {
     //   eagain 1, drains 3, ET 5, undrained 2 (w1's, w10's)
     //   42: reported 2 (w5 w8), reads 2, bytes 5+5 = 10, drains 1, ET 2,
     //   undrained 1 (w5's)
+    // Stalls, judged at each ET notification against the fd's previous one:
+    //   40: w3 (w1's: only read 10, full) S; w5 (read2 drained) no; w10
+    //   (read4 drained) no; w11 (w10's: nothing read) S -> 2
+    //   42: w8 (w5's: recvfrom 5, full) S: the 5 bytes sat until EOF -> 1
     e.sys["epoll_ctl"] = {.calls = 2};
     e.sys["epoll_wait"] = {.calls = 12};
     e.sys["read"] = {.calls = 6, .errors = 1, .eagain = 1};
@@ -213,12 +220,12 @@ ReadinessExp epoll_et() {
     e.waits = {.calls = 12, .empty = 6 /* w2 w4 w6 w7 w9 w12 */, .ready = 7, .wakeups = 0};
     // short: 100 < 200, 5 < 64, 2 < 64
     e.recv = {.calls = 7, .bytes = 132, .eagain = 1, .short_ = 3};
-    e.readiness = {.et_notifications = 7, .et_undrained = 3};
+    e.readiness = {.et_notifications = 7, .et_undrained = 3, .et_stalls = 3};
     e.fds = {
         {.fd = 40, .kind = "unix", .trigger = "et", .reported = 5, .reads = 5, .bytes = 122, .eagain = 1,
-         .drains = 3, .et_notifications = 5, .et_undrained = 2},
+         .drains = 3, .et_notifications = 5, .et_undrained = 2, .et_stalls = 2},
         {.fd = 42, .kind = "unix", .trigger = "et", .reported = 2, .reads = 2, .bytes = 10, .drains = 1,
-         .et_notifications = 2, .et_undrained = 1},
+         .et_notifications = 2, .et_undrained = 1, .et_stalls = 1},
     };
     e.threads = {{.tid = kPid, .waits = 12, .wakeups = 0, .recv = 7, .ready = 7}};
     return e;
@@ -233,7 +240,8 @@ ReadinessExp oneshot() {
     //   w6: drained: no; MOD to EPOLLIN|EPOLLONESHOT|EPOLLET; w7 ET; w8
     //   judges it: undrained; disarmed -> 0.
     //   40: reported 6, reads 2, bytes 10, drains 1, U 1, P 1, ET 1,
-    //   undrained 1; trigger: et, oneshot (w7, the last report)
+    //   undrained 1; trigger: et, oneshot (w7, the last report); no stall
+    //   (w7 is 40's only ET notification: its LT reports are none)
     e.sys["epoll_ctl"] = {.calls = 6};  // ADD + 5 MOD
     e.sys["epoll_wait"] = {.calls = 8};
     e.sys["read"] = {.calls = 2};
@@ -267,6 +275,7 @@ ReadinessExp preattach() {
     //   40: reported 4, reads 1, bytes 10, drains 1, U 2
     //   42: reported 1, reads 1, bytes 10, drains 1, ET 1, undrained 1
     //   44: reported 3, W 2; 46: reported 1; 48: reported 1, ET 1, undrained 1
+    //   No stall: 42 and 48 have one ET notification each.
     // The epoll_ctl calls ran before attach: not counted.
     e.sys["epoll_wait"] = {.calls = 5};
     e.sys["read"] = {.calls = 2};
@@ -306,7 +315,7 @@ ReadinessExp cookies() {
     //   w8 (ep2 #4) -> 40 (w6 did not report it: no)
     //   40: reported 6, reads 1, bytes 10, drains 1, U 2 (w3 w4)
     //   42: reported 5 (w1 w2 w3 w5 w7), U 3 (w3 w5 w7), ET 1, undrained 1;
-    //   trigger: lt (w7, ep1)
+    //   trigger: lt (w7, ep1); no stall (one ET notification)
     e.sys["epoll_ctl"] = {.calls = 5};
     e.sys["epoll_wait"] = {.calls = 8};
     e.sys["read"] = {.calls = 1};
@@ -617,13 +626,69 @@ ReadinessExp epoll_many() {
     return e;
 }
 
+// ---- et_handoff -------------------------------------------------------------------
+ReadinessExp et_handoff() {
+    ReadinessExp e;
+    // Epoll 50, 40 registered EPOLLIN|EPOLLET; the main thread waits, the
+    // reader thread reads, in turns. Three rounds of:
+    //   +10 on 40; main: notify ET 40; main: again (-> 0) judges it:
+    //   undrained (the reader has not run); reader: read 10 (full), read ->
+    //   EAGAIN (drain).
+    //   Stalls: the notifications of rounds 2 and 3 find the previous one
+    //   drained (by the reader): none. The old judgement says 3 undrained.
+    //   40: reported 3, reads 6, bytes 30, eagain 3, drains 3, ET 3,
+    //   undrained 3, S 0; no herd (every report goes to the main thread)
+    e.sys["epoll_ctl"] = {.calls = 1};
+    e.sys["epoll_wait"] = {.calls = 6};
+    e.sys["read"] = {.calls = 6, .errors = 3, .eagain = 3};
+    e.waits = {.calls = 6, .empty = 3, .ready = 3, .wakeups = 0};
+    e.recv = {.calls = 6, .bytes = 30, .eagain = 3};
+    e.readiness = {.et_notifications = 3, .et_undrained = 3, .et_stalls = 0};
+    e.fds = {
+        {.fd = 40, .kind = "unix", .trigger = "et", .reported = 3, .reads = 6, .bytes = 30, .eagain = 3,
+         .drains = 3, .et_notifications = 3, .et_undrained = 3, .et_stalls = 0},
+    };
+    e.threads = {
+        {.tid = kPid, .waits = 6, .wakeups = 0, .recv = 0, .ready = 3},
+        {.tid = "{reader_tid}", .waits = 0, .wakeups = 0, .recv = 6, .ready = 0},
+    };
+    return e;
+}
+
+// ---- et_partial -------------------------------------------------------------------
+ReadinessExp et_partial() {
+    ReadinessExp e;
+    // Epoll 50, 40 registered EPOLLIN|EPOLLET; one thread:
+    //   w1..w4: +20 on 40; ET 40; read 10 (full: no drain). From w2 on each
+    //   notification finds the previous one not drained: S (w2 w3 w4); and
+    //   each wait's start judges the previous wait's: undrained (w2 w3 w4
+    //   judge w1 w2 w3).
+    //   w5 -> 0: judges w4's: undrained; read 4096 -> 40 (short: drain);
+    //   +5; w6 ET 40: drained since w4's: no S; read 64 -> 5 (short:
+    //   drain); w7 -> 0: judges w6's: drained.
+    //   40: reported 5, reads 6, bytes 40+40+5 = 85, drains 2, ET 5,
+    //   undrained 4, S 3
+    e.sys["epoll_ctl"] = {.calls = 1};
+    e.sys["epoll_wait"] = {.calls = 7};
+    e.sys["read"] = {.calls = 6};
+    e.waits = {.calls = 7, .empty = 2 /* w5 w7 */, .ready = 5, .wakeups = 0};
+    e.recv = {.calls = 6, .bytes = 85, .short_ = 2};
+    e.readiness = {.et_notifications = 5, .et_undrained = 4, .et_stalls = 3};
+    e.fds = {
+        {.fd = 40, .kind = "unix", .trigger = "et", .reported = 5, .reads = 6, .bytes = 85, .drains = 2,
+         .et_notifications = 5, .et_undrained = 4, .et_stalls = 3},
+    };
+    e.threads = {{.tid = kPid, .waits = 7, .wakeups = 0, .recv = 6, .ready = 5}};
+    return e;
+}
+
 const std::vector<ReadinessScenario>& readiness_scenarios() {
     static const std::vector<ReadinessScenario> v = {
         {"epoll_lt", true}, {"select_lt", true}, {"poll_lt", true}, {"epoll_out", true},
         {"epoll_et", true}, {"oneshot", true},   {"preattach", false}, {"cookies", true},
         {"threads", true},  {"many", true},      {"reuse", true},      {"sleep", true},
         {"counters", true}, {"preempt", true},   {"kinds", false},     {"thread_ready", true},
-        {"herd", true},     {"epoll_many", true},
+        {"herd", true},     {"epoll_many", true}, {"et_handoff", true}, {"et_partial", true},
     };
     return v;
 }
@@ -647,6 +712,8 @@ ReadinessExp readiness_expected(const std::string& name) {
     if (name == "thread_ready") return thread_ready();
     if (name == "herd") return herd();
     if (name == "epoll_many") return epoll_many();
+    if (name == "et_handoff") return et_handoff();
+    if (name == "et_partial") return et_partial();
     throw std::invalid_argument("no readiness expectations for scenario " + name);
 }
 

@@ -19,7 +19,8 @@ struct FdExp {
     bool oneshot = false;
     uint64_t reported = 0, reads = 0, bytes = 0, eagain = 0, drains = 0, writes = 0;
     uint64_t lt_unread = 0, lt_partial = 0, write_rereports = 0, et_notifications = 0, et_undrained = 0;
-    uint64_t herd = 0;  // herd_rereports
+    uint64_t herd = 0;       // herd_rereports
+    uint64_t et_stalls = 0;  // ET notifications while the fd's previous one was not drained
 };
 
 // One entry of "threads"; tid is "{pid}" (the main thread) or {NAME}.
@@ -39,6 +40,7 @@ struct ReadinessExp {
     } recv;
     struct {
         uint64_t unread = 0, partial = 0, write_unwritten = 0, et_notifications = 0, et_undrained = 0, herd = 0;
+        uint64_t et_stalls = 0;
     } readiness;
     std::vector<FdExp> fds;          // every entry, any order (the test sorts)
     std::vector<ThreadExp> threads;  // every entry

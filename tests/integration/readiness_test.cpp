@@ -109,6 +109,34 @@ void expect_herd_finding(const json& p) {
         << found->value("text", "");
 }
 
+const json* finding(const json& p, const std::string& id) {
+    for (const auto& f : p["findings"])
+        if (f.value("id", "") == id) return &f;
+    return nullptr;
+}
+
+// "et_handoff": every notification undrained at the waiter's next wait, yet
+// drained by the reader thread before the next one: no stall, no finding.
+// "et_partial": 3 stalls in 5 notifications, all on fd 40: high (>= 10%).
+void expect_et_stall_finding(const std::string& name, const json& p) {
+    const json* found = finding(p, "et_stall_risk");
+    if (name == "et_handoff") {
+        EXPECT_EQ(found, nullptr) << "et_stall_risk on a handoff that drains: " << p["findings"].dump(1);
+        return;
+    }
+    ASSERT_NE(found, nullptr) << "no et_stall_risk finding: " << p["findings"].dump(1);
+    EXPECT_EQ(found->value("severity", ""), "high");
+    const json& fig = (*found)["figures"];
+    EXPECT_EQ(fig.value("et_stalls", -1.0), 3.0);
+    EXPECT_EQ(fig.value("et_notifications", -1.0), 5.0);
+    EXPECT_DOUBLE_EQ(fig.value("stall_share", -1.0), 3.0 / 5.0);
+    EXPECT_EQ(fig.value("fds_affected", -1.0), 1.0);
+    EXPECT_EQ(fig.value("worst_fd", -2.0), 40.0);
+    EXPECT_EQ(fig.value("worst_fd_stalls", -1.0), 3.0);
+    EXPECT_EQ(found->value("text", "").rfind("3 of 5 edge-triggered notifications (60.0%) came while", 0), 0u)
+        << found->value("text", "");
+}
+
 class Readiness : public ::testing::TestWithParam<std::tuple<std::string, Path>> {
 protected:
     static void SetUpTestSuite() {
@@ -159,6 +187,7 @@ TEST_P(Readiness, ReportsExactFigures) {
     if (name == "sleep") expect_sleep_bounds(p);
     if (name == "preempt") expect_preempt_bounds(p, vars);
     if (name == "herd") expect_herd_finding(p);
+    if (name == "et_handoff" || name == "et_partial") expect_et_stall_finding(name, p);
     if (HasFailure()) {
         json brief = p;  // without the histograms
         for (auto& [k, v] : brief["syscalls"].items()) v.erase("hist_log2_ns");

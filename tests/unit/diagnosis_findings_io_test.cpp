@@ -324,7 +324,8 @@ TEST(DiagnosisFindingsIo, ThunderingHerdBoundaries) {
 TEST(DiagnosisFindingsIo, WorstFirst) {
     Proc s = rearming(1000);  // syscalls_per_message: low
     s.p.readiness.et_notifications = 1000;
-    s.p.readiness.et_undrained = 5;            // et_stall_risk: low
+    s.p.readiness.et_undrained = 5;
+    s.p.readiness.et_stalls = 5;               // et_stall_risk: low
     s.p.readiness.lt_rereports_partial = 600;  // 60% of the waits: high
     s.p.copy.wait_in_bytes = 1 << 20;          // bookkeeping_copy: low
     EXPECT_EQ(ids(find_issues(s, 10)),

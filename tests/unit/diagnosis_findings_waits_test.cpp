@@ -275,14 +275,17 @@ TEST(DiagnosisFindingsWaits, EpolloutBusyLoopNamesTheFamilysFlag) {
     EXPECT_NE(only(find_issues(s, 2), "epollout_busy_loop").text.find("(the write set)"), std::string::npos);
 }
 
-Proc et_server(uint64_t notifications, std::vector<std::pair<int, uint64_t>> undrained) {
+// An ET server whose fds (fd, stalls) stalled; every notification is also
+// counted undrained, as a netpoller handing fds to other threads shows it.
+Proc et_server(uint64_t notifications, std::vector<std::pair<int, uint64_t>> stalls) {
     Proc s = rereporting(4000);
     s.p.fds.clear();
     s.p.readiness.et_notifications = notifications;
-    for (auto [fd, n] : undrained) {
+    s.p.readiness.et_undrained = notifications;
+    for (auto [fd, n] : stalls) {
         s.fd(fd, "tcp", "et", 100, "10.0.0.1:80", "10.0.0.2:4000");
-        s.p.fds.back().et_undrained = n;
-        s.p.readiness.et_undrained += n;
+        s.p.fds.back().et_stalls = n;
+        s.p.readiness.et_stalls += n;
     }
     return s;
 }
@@ -291,15 +294,27 @@ TEST(DiagnosisFindingsWaits, EtStallRisk) {
     Finding f = only(find_issues(et_server(4812, {{7, 5}, {9, 2}, {12, 5}}), 10), "et_stall_risk");
     EXPECT_EQ(f.severity, "low");
     EXPECT_EQ(f.text,
-              "12 of 4,812 edge-triggered notifications (0.2%) were not drained before the next wait (fds 7, 12, 9): "
-              "with EPOLLET that data is not reported again until more arrives, so a connection can stall — read "
-              "until EAGAIN or a short read before waiting again");
-    EXPECT_EQ(f.figures, (Figs{{"et_undrained", 12},
+              "12 of 4,812 edge-triggered notifications (0.2%) came while the fd's previous one was still not "
+              "drained (fds 7, 12, 9): with EPOLLET that data was not reported again until more arrived, so a "
+              "connection can stall — read until EAGAIN or a short read (in whichever thread takes the fd) before "
+              "relying on the next notification");
+    EXPECT_EQ(f.figures, (Figs{{"et_stalls", 12},
                                {"et_notifications", 4812},
-                               {"undrained_share", 12.0 / 4812.0},
+                               {"stall_share", 12.0 / 4812.0},
                                {"fds_affected", 3},
                                {"worst_fd", 7},
-                               {"worst_fd_undrained", 5}}));
+                               {"worst_fd_stalls", 5}}));
+}
+
+// The threshold is one stall; undrained notifications alone (the waiter
+// waited again before another thread drained) are no stall risk.
+TEST(DiagnosisFindingsWaits, EtStallRiskNeedsAStall) {
+    Proc handoff = et_server(1000, {});
+    ASSERT_EQ(handoff.p.readiness.et_undrained, 1000u);
+    EXPECT_FALSE(has(find_issues(handoff, 10), "et_stall_risk"));
+    Finding one = only(find_issues(et_server(1000, {{7, 1}}), 10), "et_stall_risk");
+    EXPECT_EQ(one.severity, "low");
+    EXPECT_EQ(one.text.rfind("1 of 1,000 edge-triggered notifications (0.1%) came while", 0), 0u) << one.text;
 }
 
 TEST(DiagnosisFindingsWaits, EtStallRiskSeverityAndFdList) {

@@ -64,14 +64,15 @@ TEST(DiagnosisUnavailable, RereportsNeedReadiness) {
     EXPECT_TRUE(has(find(rereporting(), {Part::SelectReadiness}), "lt_rereports_unread"));
 }
 
-// An ET loop that left nothing undrained would say nothing either way; with
-// readiness unavailable an undrained count is not read at all.
+// An ET loop that never stalled would say nothing either way; with
+// readiness unavailable a stall count is not read at all.
 TEST(DiagnosisUnavailable, EtStallNeedsReadiness) {
     Proc s;
     s.waits(IOT_EPOLL_WAIT, 1000).wait_figs(1000, 0, 1000, 0).recv(IOT_READ, 1000, 100'000);
     s.conns(7, 1, "et", 1000);
     s.p.readiness.et_notifications = 1000;
     s.p.readiness.et_undrained = 10;
+    s.p.readiness.et_stalls = 10;
     ASSERT_TRUE(has(find(s, {}), "et_stall_risk"));
     EXPECT_FALSE(has(find(s, {Part::EpollReadiness}), "et_stall_risk"));
 }

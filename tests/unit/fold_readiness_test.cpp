@@ -28,6 +28,7 @@ std::vector<iot_proc> four_cpus() {
         v.herd_rereports = 5 + 2 * c;            // 32
         v.wait_zero_timeout = 20 + c;            // 86
         v.wait_zero_timeout_empty = 2 * c + 1;   // 16
+        v.et_stalls = 2 + 3 * c;                 // 26
     }
     return cpus;
 }
@@ -47,6 +48,7 @@ TEST(FoldReadiness, SumsTheNewFieldsOverCpus) {
     EXPECT_EQ(out.readiness.herd_rereports, 32u);
     EXPECT_EQ(out.waits.zero_timeout, 86u);
     EXPECT_EQ(out.waits.zero_timeout_empty, 16u);
+    EXPECT_EQ(out.readiness.et_stalls, 26u);
 }
 
 TEST(FoldReadiness, OnlyTheCpusAskedFor) {
@@ -59,6 +61,7 @@ TEST(FoldReadiness, OnlyTheCpusAskedFor) {
     EXPECT_EQ(out.readiness.write_rereports_unwritten, 7u);
     EXPECT_EQ(out.readiness.et_undrained, 1u);
     EXPECT_EQ(out.readiness.herd_rereports, 12u);
+    EXPECT_EQ(out.readiness.et_stalls, 2u + 5u);
 }
 
 // The tracer folds into the same ProcessStats on every refresh; fds and
@@ -102,6 +105,10 @@ TEST(FdFromRaw, CopiesEveryCounterAndSumsLtRereports) {
     raw.et_notifications = 20;
     raw.et_undrained = 21;
     raw.herd_rereports = 22;
+    raw.et_stalls = 23;
+    raw.et_drains_at_notify = 4;  // kernel-side state: not a figure
+    raw.et_closes_at_notify = 5;
+    raw.et_notified = 1;
     raw.closes = 3;
     raw.stale = 1;
     raw.kind = IOT_KIND_PIPE;
@@ -123,6 +130,7 @@ TEST(FdFromRaw, CopiesEveryCounterAndSumsLtRereports) {
     EXPECT_EQ(f.et_notifications, 20u);
     EXPECT_EQ(f.et_undrained, 21u);
     EXPECT_EQ(f.herd_rereports, 22u);
+    EXPECT_EQ(f.et_stalls, 23u);
     EXPECT_FALSE(f.oneshot);
 }
 

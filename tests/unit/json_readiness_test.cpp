@@ -41,6 +41,7 @@ FdStats fd(int n, const char* kind, const char* trigger, const char* local, cons
     f.et_notifications = base + 10;
     f.et_undrained = base + 11;
     f.herd_rereports = base + 12;
+    f.et_stalls = base + 13;
     return f;
 }
 
@@ -59,7 +60,7 @@ Snapshot sample() {
     p.comm = "srv";
     p.syscalls[IOT_EPOLL_WAIT].calls = 50;
     p.waits = {50, 5, 60, 200, 60, 9'000'000, 40, 120'000, 11, 4};
-    p.readiness = {27, 20, 7, 4, 33, 2, 13};
+    p.readiness = {27, 20, 7, 4, 33, 2, 13, 1};
     p.fds = {fd(3, "tcp", "lt", "0.0.0.0:8080", "", 100), fd(9, "tcp6", "et", "[::1]:8080", "[::1]:40000", 200, true),
              fd(12, "eventfd", "oneshot", "", "", 300, true)};
     p.threads = {{300, "srv", 30, 25, 70, 1, 2, 27, 3, 4, 5, 6, 7, 8, 41},
@@ -102,10 +103,10 @@ TEST(JsonReadiness, ReadinessObject) {
     EXPECT_EQ(keys(p["readiness"]),
               (std::vector<std::string>{"lt_rereports", "lt_rereports_unread", "lt_rereports_partial",
                                         "write_rereports_unwritten", "et_notifications", "et_undrained",
-                                        "herd_rereports"}));
+                                        "et_stalls", "herd_rereports"}));
     EXPECT_EQ(p["readiness"], ordered_json::parse(R"({"lt_rereports":27,"lt_rereports_unread":20,
         "lt_rereports_partial":7,"write_rereports_unwritten":4,"et_notifications":33,"et_undrained":2,
-        "herd_rereports":13})"));
+        "et_stalls":1,"herd_rereports":13})"));
 }
 
 TEST(JsonReadiness, FdsInSnapshotOrderWithEveryKey) {
@@ -116,20 +117,20 @@ TEST(JsonReadiness, FdsInSnapshotOrderWithEveryKey) {
               (std::vector<std::string>{"fd", "kind", "trigger", "oneshot", "local", "peer", "reported", "reads", "bytes",
                                         "eagain", "drains", "writes", "lt_rereports", "lt_rereports_unread",
                                         "lt_rereports_partial", "write_rereports", "et_notifications",
-                                        "et_undrained", "herd_rereports"}));
+                                        "et_undrained", "et_stalls", "herd_rereports"}));
     EXPECT_EQ(fds[0], ordered_json::parse(R"({"fd":3,"kind":"tcp","trigger":"lt","oneshot":false,"local":"0.0.0.0:8080",
         "peer":"","reported":101,"reads":102,"bytes":103,"eagain":104,"drains":105,"writes":106,
         "lt_rereports":215,"lt_rereports_unread":107,"lt_rereports_partial":108,"write_rereports":109,
-        "et_notifications":110,"et_undrained":111,"herd_rereports":112})"));
+        "et_notifications":110,"et_undrained":111,"et_stalls":113,"herd_rereports":112})"));
     EXPECT_EQ(fds[1], ordered_json::parse(R"({"fd":9,"kind":"tcp6","trigger":"et","oneshot":true,"local":"[::1]:8080",
         "peer":"[::1]:40000","reported":201,"reads":202,"bytes":203,"eagain":204,"drains":205,"writes":206,
         "lt_rereports":415,"lt_rereports_unread":207,"lt_rereports_partial":208,"write_rereports":209,
-        "et_notifications":210,"et_undrained":211,"herd_rereports":212})"));
+        "et_notifications":210,"et_undrained":211,"et_stalls":213,"herd_rereports":212})"));
     // Non-sockets: local and peer are present, as empty strings.
     EXPECT_EQ(fds[2], ordered_json::parse(R"({"fd":12,"kind":"eventfd","trigger":"oneshot","oneshot":true,"local":"",
         "peer":"","reported":301,"reads":302,"bytes":303,"eagain":304,"drains":305,"writes":306,
         "lt_rereports":615,"lt_rereports_unread":307,"lt_rereports_partial":308,"write_rereports":309,
-        "et_notifications":310,"et_undrained":311,"herd_rereports":312})"));
+        "et_notifications":310,"et_undrained":311,"et_stalls":313,"herd_rereports":312})"));
 }
 
 TEST(JsonReadiness, ThreadsInSnapshotOrder) {
@@ -158,7 +159,7 @@ TEST(JsonReadiness, EmptyProcessHasZerosAndEmptyArrays) {
     EXPECT_EQ(p["waits"]["cpu_ns"], 0u);
     EXPECT_EQ(p["readiness"], ordered_json::parse(R"({"lt_rereports":0,"lt_rereports_unread":0,
         "lt_rereports_partial":0,"write_rereports_unwritten":0,"et_notifications":0,"et_undrained":0,
-        "herd_rereports":0})"));
+        "et_stalls":0,"herd_rereports":0})"));
     EXPECT_TRUE(p["fds"].is_array());
     EXPECT_TRUE(p["fds"].empty());
     EXPECT_TRUE(p["threads"].is_array());
@@ -181,6 +182,7 @@ TEST(JsonReadiness, RenderedTail) {
         "        \"write_rereports_unwritten\": 0,\n"
         "        \"et_notifications\": 0,\n"
         "        \"et_undrained\": 0,\n"
+        "        \"et_stalls\": 0,\n"
         "        \"herd_rereports\": 0\n"
         "      },\n"
         "      \"fds\": [\n"
@@ -203,6 +205,7 @@ TEST(JsonReadiness, RenderedTail) {
         "          \"write_rereports\": 9,\n"
         "          \"et_notifications\": 10,\n"
         "          \"et_undrained\": 11,\n"
+        "          \"et_stalls\": 13,\n"
         "          \"herd_rereports\": 12\n"
         "        }\n"
         "      ],\n"

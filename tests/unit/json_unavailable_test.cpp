@@ -46,7 +46,7 @@ TEST(JsonUnavailable, ReadinessNullCountsExact) {
     ordered_json p = to_json(degraded({Part::PollReadiness}))["processes"][0];
     EXPECT_EQ(p["unavailable"], ordered_json::parse(R"(["readiness", "fds"])"));
     for (const auto& [k, v] : p["readiness"].items()) EXPECT_TRUE(v.is_null()) << k;
-    EXPECT_EQ(p["readiness"].size(), 7u);  // the keys stay
+    EXPECT_EQ(p["readiness"].size(), 8u);  // the keys stay
     EXPECT_TRUE(p["fds"].is_null());
     EXPECT_EQ(p["syscalls"]["poll"]["calls"], 10u);
     EXPECT_EQ(p["waits"]["ready"], 12u);

@@ -57,7 +57,7 @@ TEST(TextReadiness, WakeupLine) {
 
 TEST(TextReadiness, ReadinessLines) {
     ProcessStats p = waiting();
-    p.readiness = {12'345, 12'000, 345, 1'000'000, 7, 0};
+    p.readiness = {12'345, 12'000, 345, 1'000'000, 7, 0, 0, 2};
     std::vector<std::string> ls = lines(render(p));
     auto it = std::find_if(ls.begin(), ls.end(), [](const std::string& l) { return l.rfind("readiness:", 0) == 0; });
     ASSERT_NE(it, ls.end());
@@ -65,7 +65,7 @@ TEST(TextReadiness, ReadinessLines) {
               "readiness: 12,345 LT re-reports (12,000 unread, 345 partially read), 1,000,000 writable re-reports "
               "with nothing written");
     ASSERT_NE(it + 1, ls.end());
-    EXPECT_EQ(*(it + 1), "  7 ET notifications, 0 left undrained before the next wait");
+    EXPECT_EQ(*(it + 1), "  7 ET notifications, 0 left undrained before the next wait, 2 stalls (the previous one never drained)");
     EXPECT_EQ(render(p).find("herd re-reports"), std::string::npos);  // none: no line
     // After the copy section.
     EXPECT_EQ((it - 1)->rfind("  bookkeeping share", 0), 0u);
@@ -78,7 +78,7 @@ TEST(TextReadiness, AllZeroReadinessStillPrintedWhenThereAreWaits) {
     std::string text = render(waiting());
     EXPECT_EQ(line_starting(text, "readiness:"),
               "readiness: 0 LT re-reports (0 unread, 0 partially read), 0 writable re-reports with nothing written");
-    EXPECT_EQ(line_starting(text, "  0 ET"), "  0 ET notifications, 0 left undrained before the next wait");
+    EXPECT_EQ(line_starting(text, "  0 ET"), "  0 ET notifications, 0 left undrained before the next wait, 0 stalls (the previous one never drained)");
 }
 
 TEST(TextReadiness, NoWaitsNoReadinessOrWakeupLines) {
@@ -141,6 +141,7 @@ TEST(TextReadiness, FdTableRows) {
     conn.reads = 2;
     conn.bytes = 12'345'678'901;
     conn.et_undrained = 1;
+    conn.et_stalls = 1'234;
     FdStats sig = fd(17, 4);
     sig.kind = "signalfd";
     sig.trigger = "oneshot";
@@ -153,16 +154,18 @@ TEST(TextReadiness, FdTableRows) {
     ASSERT_NE(head, ls.end());
     ASSERT_GE(ls.end() - head, 5);
     EXPECT_EQ(*(head + 1),
-              "      fd kind     trigger   reported      reads        bytes   eagain   lt_rerep   wr_rerep  et_undr  peer");
+              "      fd kind     trigger   reported      reads        bytes   eagain   lt_rerep   wr_rerep  et_undr "
+              "et_stall  peer");
     EXPECT_EQ(*(head + 2),
-              "  1000000 tcp6     et      123,456,789          2 12,345,678,901        0          0          0        1  "
-              "[::1]:51000");
+              "  1000000 tcp6     et      123,456,789          2 12,345,678,901        0          0          0        1    "
+              "1,234  [::1]:51000");
     EXPECT_EQ(*(head + 3),
-              "       3 tcp      lt               4          8            0        4          0          0        0  "
-              "listening 0.0.0.0:8080");
+              "       3 tcp      lt               4          8            0        4          0          0        0        "
+              "0  listening 0.0.0.0:8080");
     // No address: the row ends at the last column, no trailing blanks.
     EXPECT_EQ(*(head + 4),
-              "      17 signalfd oneshot          4          0            0        0          3          2        0");
+              "      17 signalfd oneshot          4          0            0        0          3          2        0        "
+              "0");
 }
 
 TEST(TextReadiness, ThreadTableOnlyWithTwoOrMoreThreads) {

@@ -47,11 +47,12 @@ ProcessStats server() {
     p.recv = {2000, 1'234'567, 500, 3, 20};
     p.send = {1500, 987'654, 0};
     p.copy = {480, 18'000, 1'234'567, 987'654};
-    p.readiness = {1'230, 1'000, 230, 5, 1'400, 3};
+    p.readiness = {1'230, 1'000, 230, 5, 1'400, 3, 0, 2};
     FdStats listener{3, "tcp", "lt", "0.0.0.0:8080", "", 20, 40, 0, 20, 20, 0};
     FdStats conn{7, "tcp6", "et", "[::1]:8080", "[::1]:50312", 1'400, 1'690, 1'224'647, 480, 1'400, 1'500};
     conn.et_notifications = 1'400;
     conn.et_undrained = 3;
+    conn.et_stalls = 2;
     FdStats local{9, "unix", "poll", "", "", 1'315, 310, 9'920, 0, 80, 0, 1'230, 1'000, 230, 5};
     p.fds = {listener, conn, local};
     p.threads = {{1234, "server", 990, 630, 1'960}, {1240, "server-log", 10, 10, 40}};
@@ -94,12 +95,13 @@ TEST(TextReport, FullLayout) {
               "  bookkeeping share (wait_in + wait_out) / all: 0.8%\n"
               "readiness: 1,230 LT re-reports (1,000 unread, 230 partially read), 5 writable re-reports with nothing "
               "written\n"
-              "  1,400 ET notifications, 3 left undrained before the next wait\n"
+              "  1,400 ET notifications, 3 left undrained before the next wait, 2 stalls (the previous one never "
+              "drained)\n"
               "busiest fds (3 of 3 reported by waits):\n"
-              "      fd kind     trigger   reported      reads        bytes   eagain   lt_rerep   wr_rerep  et_undr  peer\n"
-              "       7 tcp6     et           1,400      1,690    1,224,647      480          0          0        3  [::1]:50312\n"
-              "       9 unix     poll         1,315        310        9,920        0      1,230          5        0\n"
-              "       3 tcp      lt              20         40            0       20          0          0        0  listening 0.0.0.0:8080\n"
+              "      fd kind     trigger   reported      reads        bytes   eagain   lt_rerep   wr_rerep  et_undr et_stall  peer\n"
+              "       7 tcp6     et           1,400      1,690    1,224,647      480          0          0        3        2  [::1]:50312\n"
+              "       9 unix     poll         1,315        310        9,920        0      1,230          5        0        0\n"
+              "       3 tcp      lt              20         40            0       20          0          0        0        0  listening 0.0.0.0:8080\n"
               "threads:\n"
               "       tid comm                  waits    wakeups      ready       recv\n"
               "      1234 server                  990        630      1,490      1,960\n"

@@ -8,7 +8,7 @@
  *
  * Scenarios: epoll_lt select_lt poll_lt epoll_out epoll_et oneshot
  * preattach cookies threads many reuse sleep counters preempt kinds
- * thread_ready herd epoll_many.
+ * thread_ready herd epoll_many et_handoff et_partial.
  *
  * The expected figures are in tests/integration/readiness_expected.cpp,
  * derived step by step from the code here: each wait below carries a
@@ -34,9 +34,9 @@
  *    prints "readiness: FAIL ..." on fd 2 and exits 3.
  *  - Values the tests need that only the run knows (ports, thread ids) are
  *    printed on fd 1 as "var NAME VALUE" lines (pwritev2).
- *  - No probed call blocks except in "sleep" and "herd" ("threads" takes
- *    turns through futexes, outside the probed calls; "preempt" is
- *    preempted).
+ *  - No probed call blocks except in "sleep" and "herd" ("threads" and
+ *    "et_handoff" take turns through futexes, outside the probed calls;
+ *    "preempt" is preempted).
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -1357,6 +1357,96 @@ static void run_epoll_many(void)
 	emany_wait("w2"); /* 100 U */
 }
 
+/* ======================================================================
+ * et_handoff: a multi-threaded netpoller (Go's runtime in miniature). The
+ * main thread waits on epoll 50 (40 registered EPOLLIN|EPOLLET) and hands
+ * each notification of 40 to a reader thread, which reads 40 until EAGAIN;
+ * but the main thread waits again (a zero-timeout wait, nothing new) before
+ * the reader has run. The turns (futexes, not probed) fix the order:
+ * notify, wait again, read, for HANDOFF_ROUNDS rounds (w1..w6). Each
+ * notification is undrained at the waiter's next wait, yet drained before
+ * the fd's next notification: et_undrained 3, et_stalls 0.
+ * ====================================================================== */
+
+enum { HANDOFF_ROUNDS = 3 };
+static pid_t g_handoff_reader;
+
+static void *handoff_reader(void *arg)
+{
+	(void)arg;
+	g_handoff_reader = (pid_t)syscall(SYS_gettid);
+	for (int i = 0; i < HANDOFF_ROUNDS; i++) {
+		wait_turn(2 * i + 1);
+		check("reader read", rd(40, 10), 10);        /* full */
+		check("reader eagain", rd(40, 10), -EAGAIN); /* drain */
+		next_turn();
+	}
+	return NULL;
+}
+
+static void setup_et_handoff(void)
+{
+	clean();
+	pair(SOCK_STREAM, 40, 41, 1);
+	place(epoll_create1(0), 50);
+}
+
+static void run_et_handoff(void)
+{
+	pthread_t t;
+	check("ctl", ctl(50, EPOLL_CTL_ADD, 40, EPOLLIN | EPOLLET, 40), 0);
+	if (pthread_create(&t, NULL, handoff_reader, NULL) != 0)
+		die("pthread_create");
+	for (int i = 0; i < HANDOFF_ROUNDS; i++) {
+		wait_turn(2 * i);
+		preload(41, 10);
+		EW("notify", 50, IN(40)); /* w1 w3 w5: ET 40 (from w3 on, the
+					     reader drained the previous one: no stall) */
+		EW0("again", 50);         /* w2 w4 w6: judges it: undrained (the
+					     reader has not run yet) */
+		next_turn();              /* the reader's turn */
+	}
+	wait_turn(2 * HANDOFF_ROUNDS);
+	pthread_join(t, NULL);
+	var("reader_tid", g_handoff_reader);
+}
+
+/* ======================================================================
+ * et_partial: an edge-triggered loop that reads only part of what each
+ * notification announced (one full 10-byte read of 20 new bytes) and reads
+ * again only after the next notification: each new edge finds the fd's
+ * previous notification not drained, a stall (w2, w3, w4). Then a late
+ * drain: w5 finds no new edge (it judges w4's notification undrained), the
+ * loop reads everything, and w6's notification, after that drain, is no
+ * stall.
+ * ====================================================================== */
+
+enum { PARTIAL_ROUNDS = 4 };
+
+static void setup_et_partial(void)
+{
+	clean();
+	pair(SOCK_STREAM, 40, 41, 1);
+	place(epoll_create1(0), 50);
+}
+
+static void run_et_partial(void)
+{
+	check("ctl", ctl(50, EPOLL_CTL_ADD, 40, EPOLLIN | EPOLLET, 40), 0);
+	for (int i = 0; i < PARTIAL_ROUNDS; i++) {
+		preload(41, 20);
+		EW("notify", 50, IN(40));      /* w1..w4: ET 40; w2 on: a stall
+						  (and undrained, judged at w2..w5) */
+		check("part", rd(40, 10), 10); /* full: no drain; 10 more stay queued */
+	}
+	EW0("w5", 50);                         /* no new edge; judges w4's: undrained */
+	check("rest", rd(40, 4096), 40);       /* short: the late drain */
+	preload(41, 5);
+	EW("w6", 50, IN(40));                  /* ET 40: drained since w4's: no stall */
+	check("last", rd(40, 64), 5);          /* short: drain */
+	EW0("w7", 50);                         /* judges w6's: drained */
+}
+
 /* ---- main ---------------------------------------------------------------- */
 
 struct scenario {
@@ -1384,6 +1474,8 @@ static const struct scenario scenarios[] = {
 	{"thread_ready", setup_thread_ready, run_thread_ready},
 	{"herd", setup_herd, run_herd},
 	{"epoll_many", setup_epoll_many, run_epoll_many},
+	{"et_handoff", setup_et_handoff, run_et_handoff},
+	{"et_partial", setup_et_partial, run_et_partial},
 };
 #define NSCEN (sizeof scenarios / sizeof scenarios[0])
 
