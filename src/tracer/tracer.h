@@ -20,6 +20,8 @@ struct iot_event;
 
 namespace iotrace {
 
+struct EpollMaps;
+
 struct TracerConfig {
     bool trace_all = false;  // every process on the system (but iotrace)
     bool verbose = false;    // libbpf's messages on stderr
@@ -88,6 +90,7 @@ private:
     bool read_counters(int tgid, ProcessStats& out);
     void harvest(int tgid, Record& r);
     void preload(int tgid);
+    EpollMaps epoll_maps() const;
     bool is_target(int tgid) const;
     bool load(const TracerConfig& config);
     void open_configured(const TracerConfig& config);
