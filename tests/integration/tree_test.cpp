@@ -74,6 +74,33 @@ TEST(Tree, FollowTracesConnectionHandlersThatExistAtAttach) {
     for (int pid : kids) expect_process(run.report, pid, run.target_pid, one_exchange(1, 4, 4, true));
 }
 
+// Children forked after attach wait on the epoll instance they inherited
+// at once, before iotrace has handled their fork event: each of their 50
+// events is still named by its registration (the parent's, until iotrace
+// copies it), so nothing is lost and the fd is reported 50 times.
+TEST(Tree, ForkedChildrenKnowTheInheritedRegistrations) {
+    TracedRun run;
+    ASSERT_EQ(run_attached_to("tree", {"epfork", "4"}, {"-f"}, run), "");
+    expect_envelope(run.report);  // lost_events 0
+    ASSERT_EQ(run.report["processes"].size(), 5u) << run.report.dump(1);
+    Expect child;
+    child.sys["epoll_wait"] = {.calls = 50};
+    child.waits = {.calls = 50, .empty = 0, .ready = 50, .watched = 50, .scanned = 50};
+    child.copy.wait_out = 50 * 12;
+    for (const auto& p : run.report["processes"]) {
+        int pid = p.value("pid", -1);
+        SCOPED_TRACE("pid " + std::to_string(pid));
+        if (pid == run.target_pid) {
+            expect_figures(p, Expect{});
+            continue;
+        }
+        EXPECT_EQ(p.value("ppid", -1), run.target_pid);
+        expect_figures(p, child);
+        ASSERT_EQ(p["fds"].size(), 1u) << p["fds"].dump(1);
+        EXPECT_EQ(p["fds"][0].value("reported", -1), 50);
+    }
+}
+
 // Without -f the children are not traced: only the master is reported.
 TEST(Tree, WithoutFollowChildrenAreNotTraced) {
     for (const char* mode : {"prefork", "forkconn"}) {

@@ -4,6 +4,7 @@
  *
  *   tree prefork N [--wait]
  *   tree forkconn N [--wait]
+ *   tree epfork N [--wait]
  *
  *   prefork   the master forks N workers before "ready"; worker 0 forks a
  *             helper of its own (a grandchild). After SIGUSR1 each of the
@@ -17,6 +18,12 @@
  *             reads each 4-byte answer (recvfrom(4) -> 4); each handler reads its
  *             request (recvfrom(16) -> 4, short) and answers (sendto 4).
  * Prints "var child PID" per child of the master and "var grandchild PID".
+ *   epfork    the master registers a readable unix socket in an epoll fd
+ *             before "ready"; after SIGUSR1 it forks N children one after
+ *             the other, each making EPFORK_WAITS epoll_wait(timeout 0) on
+ *             the inherited epoll fd (1 event each) right after its fork,
+ *             before iotrace has handled the fork event; the master makes
+ *             no probed call.
  *
  * Conventions as iowork.c: probed calls through syscall(SYS_...), set-up
  * with unprobed calls (socketpair, socket, bind, listen, connect, fork,
@@ -30,6 +37,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdlib.h>
+#include <sys/epoll.h>
 #include <sys/wait.h>
 
 #define WORKLOAD_NAME "tree"
@@ -127,6 +135,42 @@ static void prefork(int n, const sigset_t *s)
 		spawn(worker_io, 0);
 }
 
+/* ---- epfork ------------------------------------------------------------- */
+
+enum { EPFORK_WAITS = 50 };
+
+static int g_epfd;
+
+static void epfork_setup(void)
+{
+	int sv[2];
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0)
+		die("socketpair");
+	uwrite(sv[1], "x", 1);
+	struct epoll_event ev = {.events = EPOLLIN, .data.u64 = 0xfeed};
+	g_epfd = epoll_create1(0);
+	if (g_epfd < 0 || epoll_ctl(g_epfd, EPOLL_CTL_ADD, sv[0], &ev) != 0)
+		die("epoll");
+}
+
+static void epfork(int n)
+{
+	for (int i = 0; i < n; i++) {
+		pid_t pid = fork();
+		if (pid < 0)
+			die("fork");
+		if (pid == 0) {
+			struct epoll_event ev[4];
+			for (int k = 0; k < EPFORK_WAITS; k++)
+				check("epoll_wait", syscall(SYS_epoll_wait, g_epfd, ev, 4, 0), 1);
+			_exit(0);
+		}
+		g_kids[g_nkids++] = pid;
+		reap_all();
+		g_nkids = 0;
+	}
+}
+
 /* ---- forkconn ----------------------------------------------------------- */
 
 static int g_conn[MAX_KIDS];
@@ -173,7 +217,7 @@ int main(int argc, char **argv)
 	int wait = argc > 3 && strcmp(argv[3], "--wait") == 0;
 	int n = argc > 2 ? atoi(argv[2]) : 0;
 	if (argc < 3 || n < 1 || n > MAX_KIDS || (argc > 3 && !wait)) {
-		uputs(2, "usage: tree prefork|forkconn N [--wait]\n");
+		uputs(2, "usage: tree prefork|forkconn|epfork N [--wait]\n");
 		return 2;
 	}
 	g_scenario = argv[1];
@@ -184,6 +228,8 @@ int main(int argc, char **argv)
 		prefork(n, &s);
 	else if (strcmp(argv[1], "forkconn") == 0)
 		forkconn(n, clients);
+	else if (strcmp(argv[1], "epfork") == 0)
+		epfork_setup();
 	else
 		die("unknown mode");
 	for (int i = 0; i < g_nkids; i++)
@@ -197,6 +243,8 @@ int main(int argc, char **argv)
 			die("kill");
 	if (strcmp(argv[1], "forkconn") == 0)
 		master_io(n, clients);
+	if (strcmp(argv[1], "epfork") == 0)
+		epfork(n);
 	reap_all();
 	_exit(0);
 }
