@@ -208,6 +208,14 @@ __noinline int ep_event_report(__u32 tgid, __s32 epfd, __u32 events, __u64 data,
 	struct iot_ep_reg *reg = bpf_map_lookup_elem(&ep_by_data, &key);
 	__u32 what, trig;
 
+	if (!reg) {
+		/* A child forked since attaching waits on the epoll instance it
+		 * inherited before user space has copied the registrations (at
+		 * the fork event): they are still its parent's, under the same
+		 * epoll fd number. */
+		key.tgid = BPF_CORE_READ(bpf_get_current_task_btf(), real_parent, tgid);
+		reg = bpf_map_lookup_elem(&ep_by_data, &key);
+	}
 	if (!reg)
 		return -1;
 	trig = (reg->events & EPOLLET) ? IOT_TRIG_ET : (reg->events & EPOLLONESHOT) ? IOT_TRIG_ONESHOT : IOT_TRIG_LT;

@@ -122,6 +122,9 @@ int run(const Options& o) {
     for (const auto& w : tracer.warnings()) std::fprintf(stderr, "iotrace: warning: %s\n", w.c_str());
     warn_about_load(tracer.load_report());
     for (const auto& t : targets) tracer.add_target(t.tgid, t.comm, o.follow);
+    size_t descendants = 0;  // -f: the children that exist already do the IO of prefork servers
+    if (o.follow)
+        for (const auto& t : targets) descendants += tracer.add_descendants(t.tgid);
     if (child) {
         targets.push_back({child->pid(), basename_of(o.command[0])});
         tracer.add_target(child->pid(), targets.back().comm, true);  // a launched command is always followed
@@ -129,6 +132,8 @@ int run(const Options& o) {
 
     std::string names;
     for (const auto& t : targets) names += (names.empty() ? "" : ", ") + std::to_string(t.tgid) + " (" + t.comm + ")";
+    if (descendants)
+        names += " and " + std::to_string(descendants) + (descendants == 1 ? " descendant" : " descendants");
     std::fprintf(stderr, "iotrace: tracing %s — Ctrl-C to stop\n", names.c_str());
     std::fflush(stderr);
 

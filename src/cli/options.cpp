@@ -55,7 +55,7 @@ std::variant<Options, ParseExit> parse_options(int argc, const char* const argv[
         ->delimiter(',')
         ->check(CLI::PositiveNumber)
         ->type_name("PID");
-    app.add_flag("-f,--follow", o.follow, "Also trace the processes they fork from now on");
+    app.add_flag("-f,--follow", o.follow, "Also trace their descendants: those that exist now and those they fork later");
     app.add_option("-d,--duration", o.duration_s, "Stop after SECONDS")
         ->check(CLI::PositiveNumber)
         ->type_name("SECONDS");

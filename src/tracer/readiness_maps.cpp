@@ -8,7 +8,6 @@
 
 #include "iotrace.h"
 #include "model/fold.h"
-#include "proc/epoll_fdinfo.h"
 
 namespace iotrace {
 namespace {
@@ -120,52 +119,6 @@ void delete_process_entries(bpf_map* map, int tgid) {
     }
     // deleting while walking would restart the walk: delete afterwards
     for (const auto& k : doomed) bpf_map__delete_elem(map, k.data(), ksz, 0);
-}
-
-size_t preload_epoll_registrations(const EpollMaps& maps, int tgid) {
-    size_t loaded = 0;
-    iot_proc_epfds slots;
-    for (auto& s : slots.epfd) s = -1;
-    size_t nslots = 0;
-    for (int epfd : epoll_fds(tgid)) {
-        auto regs = read_epoll_registrations(tgid, epfd);
-        if (!regs) continue;
-        if (nslots < IOT_MAX_EPFDS) slots.epfd[nslots++] = epfd;
-        for (const auto& r : *regs) {
-            iot_ep_reg reg{};
-            reg.fd = r.fd;
-            reg.events = r.events;
-            reg.data = r.data;
-            iot_ep_fd_key fk{};
-            fk.tgid = static_cast<__u32>(tgid);
-            fk.epfd = epfd;
-            fk.fd = r.fd;
-            iot_ep_data_key dk{};
-            dk.tgid = static_cast<__u32>(tgid);
-            dk.epfd = epfd;
-            dk.data = r.data;
-            // BPF_NOEXIST: a registration the probes saw since attaching is newer
-            if (bpf_map__update_elem(maps.by_fd, &fk, sizeof(fk), &reg, sizeof(reg), BPF_NOEXIST) == 0 &&
-                bpf_map__update_elem(maps.by_data, &dk, sizeof(dk), &reg, sizeof(reg), BPF_NOEXIST) == 0)
-                ++loaded;
-        }
-    }
-    if (nslots) {
-        // merge with the epoll fds the probes may have noted since attaching
-        __u32 key = static_cast<__u32>(tgid);
-        iot_proc_epfds cur;
-        if (bpf_map__lookup_elem(maps.proc_epfds, &key, sizeof(key), &cur, sizeof(cur), 0) == 0) {
-            for (size_t i = 0; i < nslots; ++i) {
-                auto* end = cur.epfd + IOT_MAX_EPFDS;
-                if (std::find(cur.epfd, end, slots.epfd[i]) != end) continue;
-                auto* free_slot = std::find(cur.epfd, end, -1);
-                if (free_slot != end) *free_slot = slots.epfd[i];
-            }
-            slots = cur;
-        }
-        bpf_map__update_elem(maps.proc_epfds, &key, sizeof(key), &slots, sizeof(slots), BPF_ANY);
-    }
-    return loaded;
 }
 
 }  // namespace iotrace

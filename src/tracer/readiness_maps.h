@@ -1,6 +1,6 @@
-// Reads and seeds the readiness maps of the kernel side (bpf/readiness.bpf.h):
-// per-fd and per-thread figures out, epoll registrations made before iotrace
-// attached in (from /proc/PID/fdinfo).
+// Reads the readiness maps of the kernel side (bpf/readiness.bpf.h):
+// per-fd and per-thread figures out (the epoll registrations made before
+// iotrace attached go in through epoll_seed.h).
 #pragma once
 
 #include <vector>
@@ -24,16 +24,5 @@ std::vector<ThreadStats> read_thread_stats(bpf_map* threads, const std::vector<i
 // Deletes every entry of a hash map whose key starts with tgid (a __u32):
 // the per-process state an exited process leaves behind.
 void delete_process_entries(bpf_map* map, int tgid);
-
-struct EpollMaps {
-    bpf_map* by_fd;
-    bpf_map* by_data;
-    bpf_map* proc_epfds;
-};
-
-// Registrations of every epoll fd of tgid, as /proc/PID/fdinfo shows them,
-// copied into the maps the probes use to name the fd of an event. Returns
-// how many were loaded.
-size_t preload_epoll_registrations(const EpollMaps& maps, int tgid);
 
 }  // namespace iotrace

@@ -23,6 +23,7 @@
 #include "iotrace.skel.h"
 #include "model/fold.h"
 #include "proc/proc_info.h"
+#include "tracer/epoll_seed.h"
 #include "tracer/libbpf_log.h"
 #include "tracer/preflight.h"
 #include "tracer/programs.h"
@@ -365,19 +366,23 @@ void Tracer::add_target(int tgid, const std::string& comm, bool follow) {
     if (bpf_map__update_elem(skel_->maps.targets, &key, sizeof(key), &flags, sizeof(flags), BPF_ANY))
         throw Failure("cannot add pid " + std::to_string(tgid) + " to the traced set: " + errstr(errno));
     assign_counters(tgid);
+    // Registrations in before the bit, so the first counted wait knows them;
+    // read again after it for what changed in between (src/tracer/epoll_seed.h).
+    EpollMaps ep = epoll_maps();
+    auto seeded = seed_epoll_registrations(ep, tgid);
     set_target_bit(tgid, true);
+    reconcile_epoll_registrations(ep, tgid, seeded);
     Record& r = records_[tgid];
     r.comm = comm;
-    preload(tgid);
     // It may have died between the caller's check and now: its exit event is lost.
     if (!process_exists(tgid)) mark_exited(tgid);
 }
 
-// Registrations made before the probes saw them are only in /proc: an
-// attached server's, or those a followed child inherited.
-void Tracer::preload(int tgid) {
-    preload_epoll_registrations({skel_->maps.ep_by_fd, skel_->maps.ep_by_data, skel_->maps.proc_epfds}, tgid);
-}
+EpollMaps Tracer::epoll_maps() const { return {skel_->maps.ep_by_fd, skel_->maps.ep_by_data, skel_->maps.proc_epfds}; }
+
+// Registrations a followed child inherited are only in /proc (it is traced
+// from its fork, before user space hears of it).
+void Tracer::preload(int tgid) { seed_epoll_registrations(epoll_maps(), tgid); }
 
 int Tracer::on_ring_event(void* ctx, void* data, size_t size) {
     if (size >= sizeof(iot_event)) static_cast<Tracer*>(ctx)->handle(*static_cast<const iot_event*>(data));

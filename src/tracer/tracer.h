@@ -20,6 +20,8 @@ struct iot_event;
 
 namespace iotrace {
 
+struct EpollMaps;
+
 struct TracerConfig {
     bool trace_all = false;  // every process on the system (but iotrace)
     bool verbose = false;    // libbpf's messages on stderr
@@ -46,6 +48,12 @@ public:
     // Starts counting the process tgid (all its threads); with follow, also
     // the processes it forks from now on.
     void add_target(int tgid, const std::string& comm, bool follow);
+
+    // With -f: adds the descendants of target root that exist now (a
+    // prefork master's workers) as followed targets; call it once root is
+    // followed, so what forks meanwhile is caught by the kernel. Returns how
+    // many were added (not those already traced). src/tracer/descendants.cpp
+    size_t add_descendants(int root);
 
     // Handles lifecycle events for up to timeout_ms.
     void poll(int timeout_ms);
@@ -82,6 +90,8 @@ private:
     bool read_counters(int tgid, ProcessStats& out);
     void harvest(int tgid, Record& r);
     void preload(int tgid);
+    EpollMaps epoll_maps() const;
+    bool is_target(int tgid) const;
     bool load(const TracerConfig& config);
     void open_configured(const TracerConfig& config);
     void check_program_names(const std::vector<std::string>& names);
