@@ -563,6 +563,12 @@ Snapshot Tracer::snapshot(double duration_s) {
     snap.duration_s = duration_s;
     snap.availability = load_report_.availability;
 
+    // the events since the last poll, and what is still queued, all of it:
+    // the run is over
+    ring_events_ = 0;
+    ring_buffer__consume(ring_);
+    catch_up(0, to_harvest_.size());
+
     std::vector<__u64> lost(static_cast<size_t>(ncpus_));
     for (__u32 reason = 0; reason < IOT_LOST_NR; ++reason) {
         if (bpf_map__lookup_elem(skel_->maps.lost, &reason, sizeof(reason), lost.data(),
@@ -582,11 +588,14 @@ Snapshot Tracer::snapshot(double duration_s) {
             prev = &key;
         }
     }
+    // (and children forked since the last poll, whose events are still in
+    // the ring: their parent from /proc, so they group with their siblings)
     for (int tgid : in_kernel)
-        if (!records_.count(tgid)) records_[tgid].comm = read_comm(tgid).value_or("?");
+        if (!records_.count(tgid)) {
+            records_[tgid].comm = read_comm(tgid).value_or("?");
+            records_[tgid].ppid = read_ppid(tgid).value_or(0);
+        }
 
-    // what is still queued, all of it: the run is over
-    catch_up(0, to_harvest_.size());
     to_preload_.clear();
     std::set<int> live;
     std::map<int, std::vector<iot_thread>> slots;
