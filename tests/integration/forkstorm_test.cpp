@@ -75,18 +75,36 @@ void expect_storm_report(const json& report, int server, long children) {
     expect_figures(*group, e);
 }
 
+// The -p path: the server started, then `iotrace -f -p SERVER --json -o
+// FILE EXTRA...`, up to its tracing line. "" when fine, else what went wrong.
+struct AttachedStorm {
+    TempDir tmp;
+    std::string file = tmp.path("report.json");
+    Child srv, it;
+    long port = -1;
+
+    std::string start(const std::vector<std::string>& extra) {
+        srv = Child({workload("forkstorm"), "serve", std::to_string(kExchanges)});
+        if (!srv.wait_out_line("ready")) return "no ready from the server: " + srv.err();
+        port = var_in(srv.out(), "port");
+        if (port <= 0) return "no port from the server: " + srv.out();
+        std::vector<std::string> argv{iotrace_path(), "-f", "-p", std::to_string(srv.pid()), "--json", "-o", file};
+        argv.insert(argv.end(), extra.begin(), extra.end());
+        it = Child(argv);
+        if (!it.wait_err_prefix(kTracingPrefix)) return "no tracing line: " + it.err();
+        return "";
+    }
+};
+
 // -p SERVER -f: the server runs before iotrace; the children it forks once
 // the probes are live are followed.
 TEST(ForkStorm, AttachedServerEndsOnTimeWithExactGroupedChildren) {
-    TempDir tmp;
-    Child srv({workload("forkstorm"), "serve", std::to_string(kExchanges)});
-    ASSERT_TRUE(srv.wait_out_line("ready")) << srv.err();
-    long port = var_in(srv.out(), "port");
-    ASSERT_GT(port, 0) << srv.out();
-    std::string file = tmp.path("report.json");
-    Child it({iotrace_path(), "-f", "-d", "2", "-p", std::to_string(srv.pid()), "--json", "-o", file});
-    ASSERT_TRUE(it.wait_err_prefix(kTracingPrefix)) << it.err();
+    AttachedStorm st;
+    ASSERT_EQ(st.start({"-d", "2"}), "");
     auto start = Clock::now();
+    Child &srv = st.srv, &it = st.it;
+    const long port = st.port;
+    const std::string& file = st.file;
 
     long connections = run_client(port, srv.pid(), 1.0, 8);
     ASSERT_GT(connections, 0);
@@ -136,13 +154,11 @@ TEST(ForkStorm, LaunchedServerEndsOnTimeWithExactGroupedChildren) {
 class ForkStormSignal : public ::testing::TestWithParam<int> {};
 
 TEST_P(ForkStormSignal, EndsTracingWhileTheStormGoesOn) {
-    TempDir tmp;
-    Child srv({workload("forkstorm"), "serve", std::to_string(kExchanges)});
-    ASSERT_TRUE(srv.wait_out_line("ready")) << srv.err();
-    long port = var_in(srv.out(), "port");
-    std::string file = tmp.path("report.json");
-    Child it({iotrace_path(), "-f", "-p", std::to_string(srv.pid()), "--json", "-o", file});
-    ASSERT_TRUE(it.wait_err_prefix(kTracingPrefix)) << it.err();
+    AttachedStorm st;
+    ASSERT_EQ(st.start({}), "");
+    Child &srv = st.srv, &it = st.it;
+    const long port = st.port;
+    const std::string& file = st.file;
     Child cl({workload("forkstorm"), "client", std::to_string(port), std::to_string(kExchanges), "3",
               std::to_string(srv.pid()), "8"});
     ASSERT_FALSE(it.wait_exit(std::chrono::seconds(1)));  // the storm is under way
@@ -174,14 +190,11 @@ INSTANTIATE_TEST_SUITE_P(ForkStorm, ForkStormSignal, ::testing::Values(SIGTERM, 
 // fail under a storm. Whatever could not be counted is counted as lost: the
 // sums are exact, or short and lost_events says so (never short silently).
 TEST(ForkStorm, ChildrenPastTheSlotsAreCountedOrLost) {
-    TempDir tmp;
-    Child srv({workload("forkstorm"), "serve", std::to_string(kExchanges)});
-    ASSERT_TRUE(srv.wait_out_line("ready")) << srv.err();
-    long port = var_in(srv.out(), "port");
-    std::string file = tmp.path("report.json");
-    Child it({iotrace_path(), "-f", "-d", "2", "--proc-slots", "8", "-p", std::to_string(srv.pid()), "--json",
-              "-o", file});
-    ASSERT_TRUE(it.wait_err_prefix(kTracingPrefix)) << it.err();
+    AttachedStorm st;
+    ASSERT_EQ(st.start({"-d", "2", "--proc-slots", "8"}), "");
+    Child &srv = st.srv, &it = st.it;
+    const long port = st.port;
+    const std::string& file = st.file;
     long connections = run_client(port, srv.pid(), 1.0, 8);
     ASSERT_TRUE(srv.wait_out_line("var children " + std::to_string(connections))) << srv.out() << srv.err();
     ASSERT_TRUE(it.wait_exit()) << it.err();
@@ -203,14 +216,11 @@ TEST(ForkStorm, ChildrenPastTheSlotsAreCountedOrLost) {
 
 // --per-process: one entry per child, each with exactly its own figures.
 TEST(ForkStorm, PerProcessListsEachChild) {
-    TempDir tmp;
-    Child srv({workload("forkstorm"), "serve", std::to_string(kExchanges)});
-    ASSERT_TRUE(srv.wait_out_line("ready")) << srv.err();
-    long port = var_in(srv.out(), "port");
-    std::string file = tmp.path("report.json");
-    Child it({iotrace_path(), "-f", "-d", "2", "--per-process", "-p", std::to_string(srv.pid()), "--json", "-o",
-              file});
-    ASSERT_TRUE(it.wait_err_prefix(kTracingPrefix)) << it.err();
+    AttachedStorm st;
+    ASSERT_EQ(st.start({"-d", "2", "--per-process"}), "");
+    Child &srv = st.srv, &it = st.it;
+    const long port = st.port;
+    const std::string& file = st.file;
     long connections = run_client(port, srv.pid(), 0.2, 1);
     ASSERT_GT(connections, 1);
     ASSERT_TRUE(srv.wait_out_line("var children " + std::to_string(connections))) << srv.out() << srv.err();
