@@ -14,6 +14,7 @@
 
 #include "analysis/diagnose.h"
 #include "cli/options.h"
+#include "model/group.h"
 #include "model/unavailable.h"
 #include "proc/proc_info.h"
 #include "report/check_report.h"
@@ -158,7 +159,9 @@ int run(const Options& o) {
     }
     tracer.poll(0);  // exits that raced with the stop
     double duration = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    write_report(o, diagnosed(tracer.snapshot(duration)));
+    // grouped before the diagnosis: a group gets one model, from its sums
+    Snapshot snap = tracer.snapshot(duration);
+    write_report(o, diagnosed(o.per_process ? std::move(snap) : group_processes(std::move(snap))));
     if (child) child->reap();
     return kExitOk;
 }

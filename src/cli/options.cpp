@@ -17,7 +17,7 @@ constexpr const char* kDescription =
     "prints an exact per-process account when tracing stops.";
 
 constexpr const char* kExamples =
-    "Usage: iotrace [-p PID[,PID...]]... [-f] [-d SECONDS] [--json] [-o FILE] [-u USER] [-- CMD [ARGS...]]\n"
+    "Usage: iotrace [-p PID[,PID...]]... [-f] [-d SECONDS] [--per-process] [--json] [-o FILE] [-u USER] [-- CMD [ARGS...]]\n"
     "       iotrace --check [--json] [-o FILE]\n"
     "\n"
     "Examples:\n"
@@ -62,6 +62,9 @@ std::variant<Options, ParseExit> parse_options(int argc, const char* const argv[
     app.add_flag("--json", o.json, "Print the report as JSON (schema in docs/json.md)");
     app.add_option("-o,--output", o.output, "Write the report to FILE instead of stdout")->type_name("FILE");
     app.add_option("-u,--user", o.user, "Run CMD as USER (with its groups), like strace -u")->type_name("USER");
+    app.add_flag("--per-process", o.per_process,
+                 "One report entry per followed process (default: the children of one parent that run the same "
+                 "command are one entry, their figures summed)");
     app.add_flag("-v,--verbose", o.verbose, "Show libbpf's messages while loading");
     app.add_flag("--check", o.check,
                  "Load every program, report the kernel, capabilities, each program's verification and which "

@@ -21,6 +21,7 @@ struct Options {
     int thread_slots = -1;             // --thread-slots (hidden): -1 is the default count
     bool check = false;                // --check: what this machine lets iotrace load, then exit
     std::vector<std::string> fail_progs;  // --fail-prog (hidden): BPF programs to treat as refused (tests)
+    bool per_process = false;          // --per-process: one entry per followed process, never grouped
 };
 
 // What parsing decided: run with these options, or exit now with this code

@@ -135,6 +135,14 @@ struct ProcessStats {
     std::vector<FdStats> fds;          // by fd number
     std::vector<ThreadStats> threads;  // by tid
     Diagnosis diagnosis{};             // filled by diagnose() (src/analysis/diagnose.h)
+    bool target = false;               // asked for (-p, the launched command), not a followed child
+    // Set when this entry stands for several followed processes
+    // (group_processes, src/model/group.h): processes == 0 for one process.
+    struct Group {
+        uint64_t processes = 0;
+        uint64_t exited = 0;
+        std::vector<int> pids;  // the first kGroupPids, lowest first
+    } group;
 };
 
 struct Snapshot {

@@ -107,6 +107,20 @@ ordered_json thread_json(const ThreadStats& t, const UnavailableFigures& u) {
     };
 }
 
+// Only on an entry that stands for several followed processes
+// (src/model/group.h): how many and which. Not null elsewhere: null means
+// unavailable in this document.
+void add_group(ordered_json& out, const ProcessStats::Group& g) {
+    if (g.processes == 0) return;
+    ordered_json group{{"processes", g.processes}, {"exited", g.exited}, {"pids", g.pids}};
+    ordered_json keyed = ordered_json::object();
+    for (auto& [k, v] : out.items()) {
+        keyed[k] = std::move(v);
+        if (k == "exited") keyed["group"] = group;  // next to the identity
+    }
+    out = std::move(keyed);
+}
+
 ordered_json process_json(const ProcessStats& p, const UnavailableFigures& u) {
     // Only syscalls the process made, in enum iot_sys order (stable across
     // runs), and those not counted: left out, they would read as 0 calls.
@@ -127,7 +141,7 @@ ordered_json process_json(const ProcessStats& p, const UnavailableFigures& u) {
     ordered_json unavailable = ordered_json::array();
     for (const std::string& name : u.names()) unavailable.push_back(name);
     const bool w = u.waits, rd = u.readiness;
-    return ordered_json{
+    ordered_json out{
         {"pid", p.pid},
         {"ppid", p.ppid},
         {"comm", p.comm},
@@ -179,6 +193,8 @@ ordered_json process_json(const ProcessStats& p, const UnavailableFigures& u) {
         {"fds", std::move(fds)},
         {"threads", std::move(threads)},
     };
+    add_group(out, p.group);
+    return out;
 }
 
 // The parts of the kernel side that did not load, and why: [] when complete.

@@ -59,8 +59,19 @@ std::string copy_section(const CopyStats& c, const UnavailableFigures& u) {
         or_na(u.copy_any(), percent(bookkeeping, all)));
 }
 
+// "nginx ×412 (children of PID 100), 410 exited; pids 101, 102, ... (--per-process lists each)"
+std::string group_heading(const ProcessStats& p) {
+    std::string pids;
+    for (int pid : p.group.pids) pids += (pids.empty() ? "" : ", ") + std::to_string(pid);
+    if (p.group.pids.size() < p.group.processes) pids += ", ...";
+    return fmt::format("{} \u00d7{} (children of PID {}), {} exited; pids {} (--per-process lists each)\n", p.comm,
+                       group_digits(p.group.processes), p.ppid, group_digits(p.group.exited), pids);
+}
+
 std::string process_section(const ProcessStats& p, double duration_s, const UnavailableFigures& u) {
-    std::string out = fmt::format("PID {} ({}){}\n", p.pid, p.comm, p.exited ? " exited" : "");
+    std::string out = p.group.processes == 0
+                          ? fmt::format("PID {} ({}){}\n", p.pid, p.comm, p.exited ? " exited" : "")
+                          : group_heading(p);
     out += fmt::format("traced for {} s\n", fixed_grouped(duration_s, 3));
     out += diagnosis_section(p);  // the conclusion first, the figures behind it after
     out += "\n";

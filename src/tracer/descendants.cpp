@@ -33,6 +33,9 @@ size_t Tracer::add_descendants(int root) {
             // gone since the walk: add_target marks it exited, no failure
             add_target(p.pid, read_comm(p.pid).value_or("?"), true);
             records_[p.pid].ppid = p.ppid;
+            // found below a target, not asked for: grouped with its siblings
+            // in the report like a child forked later
+            records_[p.pid].target = false;
             ++added;
         }
         if (added == before) break;

@@ -28,15 +28,18 @@ std::vector<Key> all_keys(bpf_map* map) {
 
 }  // namespace
 
-std::vector<FdStats> read_fd_stats(bpf_map* fds, int tgid, bool remove) {
-    std::vector<FdStats> out;
+std::map<int, std::vector<FdStats>> read_fd_stats(bpf_map* fds, const std::set<int>& tgids, bool remove) {
+    std::map<int, std::vector<FdStats>> out;
+    if (tgids.empty()) return out;
     for (const auto& k : all_keys<iot_fd_key>(fds)) {
-        if (static_cast<int>(k.tgid) != tgid) continue;
+        if (!tgids.count(static_cast<int>(k.tgid))) continue;
         iot_fd v{};
-        if (bpf_map__lookup_elem(fds, &k, sizeof(k), &v, sizeof(v), 0) == 0) out.push_back(fd_from_raw(k.fd, v));
+        if (bpf_map__lookup_elem(fds, &k, sizeof(k), &v, sizeof(v), 0) == 0)
+            out[static_cast<int>(k.tgid)].push_back(fd_from_raw(k.fd, v));
         if (remove) bpf_map__delete_elem(fds, &k, sizeof(k), 0);
     }
-    std::sort(out.begin(), out.end(), [](const FdStats& a, const FdStats& b) { return a.fd < b.fd; });
+    for (auto& [tgid, v] : out)
+        std::sort(v.begin(), v.end(), [](const FdStats& a, const FdStats& b) { return a.fd < b.fd; });
     return out;
 }
 
@@ -82,30 +85,37 @@ ThreadStats thread_from_raw(int tid, const iot_thread& v) {
 
 }  // namespace
 
-std::vector<ThreadStats> read_thread_stats(bpf_map* threads, const std::vector<iot_thread>& slots, int tgid,
-                                           bool remove) {
-    std::map<__u32, iot_thread> by_tid;
-    auto add = [&](__u32 tid, const iot_thread& v) {
-        auto [it, fresh] = by_tid.try_emplace(tid, v);
+std::map<int, std::vector<ThreadStats>> read_thread_stats(bpf_map* threads,
+                                                          const std::map<int, std::vector<iot_thread>>& slots,
+                                                          const std::set<int>& tgids, bool remove) {
+    std::map<int, std::map<__u32, iot_thread>> by_tid;  // tgid -> tid -> counts
+    auto add = [&](int tgid, __u32 tid, const iot_thread& v) {
+        auto [it, fresh] = by_tid[tgid].try_emplace(tid, v);
         if (!fresh) add_counts(it->second, v);
     };
-    for (__u32 tid : all_keys<__u32>(threads)) {
-        iot_thread v{};
-        if (bpf_map__lookup_elem(threads, &tid, sizeof(tid), &v, sizeof(v), 0) != 0) continue;
-        if (static_cast<int>(v.tgid) != tgid) continue;
-        add(tid, v);
-        if (remove) bpf_map__delete_elem(threads, &tid, sizeof(tid), 0);
+    if (!tgids.empty()) {
+        for (__u32 tid : all_keys<__u32>(threads)) {
+            iot_thread v{};
+            if (bpf_map__lookup_elem(threads, &tid, sizeof(tid), &v, sizeof(v), 0) != 0) continue;
+            if (!tgids.count(static_cast<int>(v.tgid))) continue;
+            add(static_cast<int>(v.tgid), tid, v);
+            if (remove) bpf_map__delete_elem(threads, &tid, sizeof(tid), 0);
+        }
     }
-    for (const auto& v : slots) add(v.tid, v);
-    std::vector<ThreadStats> out;  // by tid, from the ordered map
-    for (const auto& [tid, v] : by_tid)
-        // a slot is taken at a thread's first traced call, whatever it is;
-        // the hash only ever held threads that waited, received or accepted
-        if (v.waits || v.recv || v.accepts || v.uring_enters) out.push_back(thread_from_raw(static_cast<int>(tid), v));
+    for (const auto& [tgid, records] : slots)
+        for (const auto& v : records) add(tgid, v.tid, v);
+    std::map<int, std::vector<ThreadStats>> out;  // by tid, from the ordered map
+    for (const auto& [tgid, threads_of] : by_tid)
+        for (const auto& [tid, v] : threads_of)
+            // a slot is taken at a thread's first traced call, whatever it is;
+            // the hash only ever held threads that waited, received or accepted
+            if (v.waits || v.recv || v.accepts || v.uring_enters)
+                out[tgid].push_back(thread_from_raw(static_cast<int>(tid), v));
     return out;
 }
 
-void delete_process_entries(bpf_map* map, int tgid) {
+void delete_process_entries(bpf_map* map, const std::set<int>& tgids) {
+    if (tgids.empty()) return;
     const size_t ksz = bpf_map__key_size(map);
     std::vector<unsigned char> cur(ksz), next(ksz);
     std::vector<std::vector<unsigned char>> doomed;
@@ -113,7 +123,7 @@ void delete_process_entries(bpf_map* map, int tgid) {
     while (bpf_map__get_next_key(map, prev, next.data(), ksz) == 0) {
         __u32 owner;
         std::memcpy(&owner, next.data(), sizeof(owner));
-        if (static_cast<int>(owner) == tgid) doomed.push_back(next);
+        if (tgids.count(static_cast<int>(owner))) doomed.push_back(next);
         cur = next;
         prev = cur.data();
     }

@@ -3,6 +3,8 @@
 // iotrace attached go in through epoll_seed.h).
 #pragma once
 
+#include <map>
+#include <set>
 #include <vector>
 
 #include "iotrace.h"
@@ -12,17 +14,22 @@ struct bpf_map;
 
 namespace iotrace {
 
-// The fds / threads entries of process tgid, sorted by fd / tid; with
-// remove, their kernel entries are deleted (the process has exited).
-std::vector<FdStats> read_fd_stats(bpf_map* fds, int tgid, bool remove);
-// A thread's figures are in the `threads` hash or in its slot (`slots`: the
+// Each of these takes a set of processes and walks its map once: a fork
+// storm exits processes by the thousand, and a walk per process would cost
+// (processes x entries) syscalls.
+
+// The fds / threads entries of the processes tgids, by tgid, sorted by fd /
+// tid; with remove, their kernel entries are deleted (they have exited).
+std::map<int, std::vector<FdStats>> read_fd_stats(bpf_map* fds, const std::set<int>& tgids, bool remove);
+// A thread's figures are in the `threads` hash or in its slot (`slots`: each
 // process's records from ThreadSlots, tid in each); records of one tid are
 // added up, threads with no counted call left out.
-std::vector<ThreadStats> read_thread_stats(bpf_map* threads, const std::vector<iot_thread>& slots, int tgid,
-                                           bool remove);
+std::map<int, std::vector<ThreadStats>> read_thread_stats(bpf_map* threads,
+                                                          const std::map<int, std::vector<iot_thread>>& slots,
+                                                          const std::set<int>& tgids, bool remove);
 
-// Deletes every entry of a hash map whose key starts with tgid (a __u32):
-// the per-process state an exited process leaves behind.
-void delete_process_entries(bpf_map* map, int tgid);
+// Deletes every entry of a hash map whose key starts with one of tgids (a
+// __u32): the per-process state exited processes leave behind.
+void delete_process_entries(bpf_map* map, const std::set<int>& tgids);
 
 }  // namespace iotrace

@@ -374,6 +374,7 @@ void Tracer::add_target(int tgid, const std::string& comm, bool follow) {
     reconcile_epoll_registrations(ep, tgid, seeded);
     Record& r = records_[tgid];
     r.comm = comm;
+    r.target = true;
     // It may have died between the caller's check and now: its exit event is lost.
     if (!process_exists(tgid)) mark_exited(tgid);
 }
@@ -384,9 +385,15 @@ EpollMaps Tracer::epoll_maps() const { return {skel_->maps.ep_by_fd, skel_->maps
 // from its fork, before user space hears of it).
 void Tracer::preload(int tgid) { seed_epoll_registrations(epoll_maps(), tgid); }
 
+// Only records what happened: the work an event calls for is queued and done
+// by catch_up. libbpf's poll consumes until the ring is empty, so a callback
+// slower than the events (a fork storm's exits each reading and deleting map
+// entries) kept it from ever returning. Past kEventsPerPoll it stops the
+// consumption (the event is still consumed and handled).
 int Tracer::on_ring_event(void* ctx, void* data, size_t size) {
-    if (size >= sizeof(iot_event)) static_cast<Tracer*>(ctx)->handle(*static_cast<const iot_event*>(data));
-    return 0;
+    auto* self = static_cast<Tracer*>(ctx);
+    if (size >= sizeof(iot_event)) self->handle(*static_cast<const iot_event*>(data));
+    return ++self->ring_events_ >= kEventsPerPoll ? -ECANCELED : 0;
 }
 
 void Tracer::handle(const iot_event& e) {
@@ -399,7 +406,7 @@ void Tracer::handle(const iot_event& e) {
         r.comm = comm;
         r.exited = false;
         r.harvested = false;
-        preload(tgid);
+        to_preload_.push_back(tgid);
         break;
     }
     case IOT_EV_EXEC:
@@ -408,8 +415,8 @@ void Tracer::handle(const iot_event& e) {
     case IOT_EV_EXIT: {
         Record& r = records_[tgid];
         r.comm = comm;
+        if (!r.exited) to_harvest_.push_back(tgid);
         r.exited = true;
-        harvest(tgid, r);
         break;
     }
     default:
@@ -418,8 +425,25 @@ void Tracer::handle(const iot_event& e) {
 }
 
 void Tracer::poll(int timeout_ms) {
+    ring_events_ = 0;
     int n = ring_buffer__poll(ring_, timeout_ms);
-    if (n < 0 && n != -EINTR) throw Failure("reading the BPF ring buffer failed: " + errstr(n));
+    if (n < 0 && n != -EINTR && n != -ECANCELED) throw Failure("reading the BPF ring buffer failed: " + errstr(n));
+    catch_up(kPreloadsPerPoll, kHarvestsPerPoll);
+}
+
+// Seeds the registrations of forked children still alive (an exited one has
+// no /proc to read), then harvests exited processes in one batch, oldest
+// first. Exits are harvested promptly: the kernel side hands their proc_stats
+// slots to new children only once they are freed here.
+void Tracer::catch_up(size_t max_preloads, size_t max_harvests) {
+    size_t n = std::min(max_preloads, to_preload_.size());
+    for (size_t i = 0; i < n; ++i)
+        if (!records_[to_preload_[i]].exited) preload(to_preload_[i]);
+    to_preload_.erase(to_preload_.begin(), to_preload_.begin() + static_cast<long>(n));
+    n = std::min(max_harvests, to_harvest_.size());
+    std::vector<int> batch(to_harvest_.begin(), to_harvest_.begin() + static_cast<long>(n));
+    to_harvest_.erase(to_harvest_.begin(), to_harvest_.begin() + static_cast<long>(n));
+    harvest(batch);
     thread_slots_.reap();  // free exited threads' slots before they run out
 }
 
@@ -430,7 +454,7 @@ void Tracer::mark_exited(int tgid) {
     __u32 key = static_cast<__u32>(tgid);
     bpf_map__delete_elem(skel_->maps.targets, &key, sizeof(key), 0);
     set_target_bit(tgid, false);
-    harvest(tgid, r);
+    to_harvest_.push_back(tgid);
 }
 
 // Slots of the per-CPU proc_stats array: up to 1024, within 32 MiB of kernel
@@ -443,20 +467,31 @@ __u32 Tracer::proc_slot_count(int ncpus) {
 }
 
 // An exited process's counters can no longer change: read them once and free
-// its kernel entry, so fork-per-connection servers do not fill the map.
-void Tracer::harvest(int tgid, Record& r) {
-    if (r.harvested) return;
-    read_counters(tgid, r.final_stats);
-    r.final_stats.fds = read_fd_stats(skel_->maps.fds, tgid, true);
+// its kernel entries, so fork-per-connection servers do not fill the maps.
+// A batch costs one walk of each hash map, not one per process.
+void Tracer::harvest(const std::vector<int>& tgids) {
+    std::set<int> batch;
+    for (int tgid : tgids)
+        if (!records_[tgid].harvested) batch.insert(tgid);
+    if (batch.empty()) return;
     thread_slots_.reap();
-    r.final_stats.threads = read_thread_stats(skel_->maps.threads, thread_slots_.records(tgid, true), tgid, true);
-    __u32 key = static_cast<__u32>(tgid);
-    bpf_map__delete_elem(skel_->maps.procs, &key, sizeof(key), 0);
-    free_proc_slot(tgid);
-    bpf_map__delete_elem(skel_->maps.proc_epfds, &key, sizeof(key), 0);
+    std::map<int, std::vector<iot_thread>> slots;
+    for (int tgid : batch) slots[tgid] = thread_slots_.records(tgid, true);
+    auto fds = read_fd_stats(skel_->maps.fds, batch, true);
+    auto threads = read_thread_stats(skel_->maps.threads, slots, batch, true);
+    for (int tgid : batch) {
+        Record& r = records_[tgid];
+        read_counters(tgid, r.final_stats);
+        r.final_stats.fds = std::move(fds[tgid]);
+        r.final_stats.threads = std::move(threads[tgid]);
+        __u32 key = static_cast<__u32>(tgid);
+        bpf_map__delete_elem(skel_->maps.procs, &key, sizeof(key), 0);
+        free_proc_slot(tgid);
+        bpf_map__delete_elem(skel_->maps.proc_epfds, &key, sizeof(key), 0);
+        r.harvested = true;
+    }
     for (bpf_map* m : {skel_->maps.ep_by_fd, skel_->maps.ep_by_data, skel_->maps.waiters, skel_->maps.wstates})
-        delete_process_entries(m, tgid);
-    r.harvested = true;
+        delete_process_entries(m, batch);
 }
 
 // A process is counted in its proc_stats slot, and in the procs hash for
@@ -533,6 +568,12 @@ Snapshot Tracer::snapshot(double duration_s) {
     snap.duration_s = duration_s;
     snap.availability = load_report_.availability;
 
+    // the events since the last poll, and what is still queued, all of it:
+    // the run is over
+    ring_events_ = 0;
+    ring_buffer__consume(ring_);
+    catch_up(0, to_harvest_.size());
+
     std::vector<__u64> lost(static_cast<size_t>(ncpus_));
     for (__u32 reason = 0; reason < IOT_LOST_NR; ++reason) {
         if (bpf_map__lookup_elem(skel_->maps.lost, &reason, sizeof(reason), lost.data(),
@@ -552,8 +593,24 @@ Snapshot Tracer::snapshot(double duration_s) {
             prev = &key;
         }
     }
+    // (and children forked since the last poll, whose events are still in
+    // the ring: their parent from /proc, so they group with their siblings)
     for (int tgid : in_kernel)
-        if (!records_.count(tgid)) records_[tgid].comm = read_comm(tgid).value_or("?");
+        if (!records_.count(tgid)) {
+            records_[tgid].comm = read_comm(tgid).value_or("?");
+            records_[tgid].ppid = read_ppid(tgid).value_or(0);
+        }
+
+    to_preload_.clear();
+    std::set<int> live;
+    std::map<int, std::vector<iot_thread>> slots;
+    for (const auto& [tgid, r] : records_)
+        if (!r.harvested) {
+            live.insert(tgid);
+            slots[tgid] = thread_slots_.records(tgid, false);
+        }
+    auto fds = read_fd_stats(skel_->maps.fds, live, false);
+    auto threads = read_thread_stats(skel_->maps.threads, slots, live, false);
 
     for (auto& [tgid, r] : records_) {
         ProcessStats p;
@@ -561,13 +618,14 @@ Snapshot Tracer::snapshot(double duration_s) {
             p = r.final_stats;
         } else {
             read_counters(tgid, p);
-            p.fds = read_fd_stats(skel_->maps.fds, tgid, false);
-            p.threads = read_thread_stats(skel_->maps.threads, thread_slots_.records(tgid, false), tgid, false);
+            p.fds = std::move(fds[tgid]);
+            p.threads = std::move(threads[tgid]);
         }
         p.pid = tgid;
         p.ppid = r.ppid;
         p.comm = r.comm;
         p.exited = r.exited;
+        p.target = r.target;
         snap.processes.push_back(std::move(p));
     }
     return snap;

@@ -55,7 +55,8 @@ public:
     // many were added (not those already traced). src/tracer/descendants.cpp
     size_t add_descendants(int root);
 
-    // Handles lifecycle events for up to timeout_ms.
+    // Handles lifecycle events for up to timeout_ms, then a bounded share of
+    // the work they queued (so a fork storm cannot keep it from returning).
     void poll(int timeout_ms);
 
     // Marks a target whose exit the kernel could not report (it was already
@@ -83,12 +84,14 @@ private:
         bool exited = false;
         bool harvested = false;  // final counters read, kernel entry deleted
         ProcessStats final_stats;
+        bool target = false;  // added by add_target (-p, the launched command), not followed
     };
 
     static int on_ring_event(void* ctx, void* data, size_t size);
     void handle(const iot_event& e);
     bool read_counters(int tgid, ProcessStats& out);
-    void harvest(int tgid, Record& r);
+    void harvest(const std::vector<int>& tgids);
+    void catch_up(size_t max_preloads, size_t max_harvests);
     void preload(int tgid);
     EpollMaps epoll_maps() const;
     bool is_target(int tgid) const;
@@ -117,6 +120,15 @@ private:
     // live threads at once before the rest go to the threads hash (~170 bytes each)
     static constexpr __u32 kThreadSlots = 4096;
     std::map<int, Record> records_;  // by tgid
+    // Work the ring buffer's events queue, done a bounded amount per poll
+    // (catch_up): the callback only records, so one poll cannot run for as
+    // long as events keep coming.
+    std::vector<int> to_preload_;  // forked: epoll registrations to seed
+    std::vector<int> to_harvest_;  // exited: counters to read, kernel entries to free
+    size_t ring_events_ = 0;       // handled in the current poll
+    static constexpr size_t kEventsPerPoll = 16384;
+    static constexpr size_t kPreloadsPerPoll = 256;   // each reads /proc
+    static constexpr size_t kHarvestsPerPoll = 4096;  // one walk per map per batch
     std::vector<std::string> warnings_;
     LoadReport load_report_;
     std::set<std::string> loaded_;            // programs loaded (and, for hooks, attached)

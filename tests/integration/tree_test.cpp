@@ -47,7 +47,7 @@ void expect_process(const json& report, int pid, int ppid, const Expect& e) {
 // do all the IO: each sendto 5 bytes and recvfrom(16) -> 5; the master none.
 TEST(Tree, FollowTracesPreforkWorkersThatExistAtAttach) {
     TracedRun run;
-    ASSERT_EQ(run_attached_to("tree", {"prefork", "2"}, {"-f"}, run), "");
+    ASSERT_EQ(run_attached_to("tree", {"prefork", "2"}, {"-f", "--per-process"}, run), "");
     EXPECT_NE(run.tracing_line.find(" and 3 descendants — "), std::string::npos) << run.tracing_line;
     expect_envelope(run.report);
     EXPECT_EQ(run.report["processes"].size(), 4u) << run.report.dump(1);
@@ -59,12 +59,30 @@ TEST(Tree, FollowTracesPreforkWorkersThatExistAtAttach) {
     expect_process(run.report, grand[0], kids[0], one_exchange(1, 5, 5, true));
 }
 
+// Without --per-process the two workers found at attach are one entry, as
+// children forked later would be: same comm, same parent, figures summed.
+TEST(Tree, PreforkWorkersFoundAtAttachAreGrouped) {
+    TracedRun run;
+    ASSERT_EQ(run_attached_to("tree", {"prefork", "2"}, {"-f"}, run), "");
+    expect_envelope(run.report);
+    ASSERT_EQ(run.report["processes"].size(), 3u) << run.report.dump(1);  // master, workers, grandchild
+    const json* group = nullptr;
+    for (const auto& p : run.report["processes"])
+        if (p.contains("group")) group = &p;
+    ASSERT_NE(group, nullptr) << run.report.dump(1);
+    EXPECT_EQ((*group)["group"].value("processes", -1), 2) << group->dump(1);
+    EXPECT_EQ(group->value("ppid", -1), run.target_pid);
+    Expect both = one_exchange(1, 5, 5, true);
+    both += one_exchange(1, 5, 5, true);
+    expect_figures(*group, both);
+}
+
 // A fork-per-connection server with 3 connections open at attach: the
 // master sends each request and reads each answer, each handler reads its
 // request (recvfrom(16) -> 4) and answers.
 TEST(Tree, FollowTracesConnectionHandlersThatExistAtAttach) {
     TracedRun run;
-    ASSERT_EQ(run_attached_to("tree", {"forkconn", "3"}, {"-f"}, run), "");
+    ASSERT_EQ(run_attached_to("tree", {"forkconn", "3"}, {"-f", "--per-process"}, run), "");
     EXPECT_NE(run.tracing_line.find(" and 3 descendants — "), std::string::npos) << run.tracing_line;
     expect_envelope(run.report);
     EXPECT_EQ(run.report["processes"].size(), 4u) << run.report.dump(1);
@@ -80,7 +98,7 @@ TEST(Tree, FollowTracesConnectionHandlersThatExistAtAttach) {
 // copies it), so nothing is lost and the fd is reported 50 times.
 TEST(Tree, ForkedChildrenKnowTheInheritedRegistrations) {
     TracedRun run;
-    ASSERT_EQ(run_attached_to("tree", {"epfork", "4"}, {"-f"}, run), "");
+    ASSERT_EQ(run_attached_to("tree", {"epfork", "4"}, {"-f", "--per-process"}, run), "");
     expect_envelope(run.report);  // lost_events 0
     ASSERT_EQ(run.report["processes"].size(), 5u) << run.report.dump(1);
     Expect child;
