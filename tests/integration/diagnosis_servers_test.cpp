@@ -1,12 +1,14 @@
 // Diagnosis (issue 5) on real servers, on loopback, under bounded load:
 // nginx (two workers: listener level-triggered, connections EPOLLET), redis
 // (ae's level-triggered epoll loop) and the reference article's servers
-// ported to Python 3 (tests/servers: select, epoll, selectors). Each job
-// starts its server in a TempDir, waits until it is ready, attaches iotrace
+// ported to Python 3 (tests/servers: select, epoll, selectors), a Node.js
+// (libuv) and an asyncio echo server (tests/servers) and memcached (4
+// libevent worker threads, one process). Each job starts its server in a
+// TempDir, waits until it is ready, attaches iotrace
 // (-p), waits for the tracing line, runs the load, stops iotrace with SIGINT
 // and stops the server; the jobs run side by side (run_parallel). The
 // servers and load tools come from scripts/install-deps.sh (nginx-light,
-// redis-server, redis-tools, wrk, python3).
+// redis-server, redis-tools, wrk, python3, nodejs, memcached).
 #include <gtest/gtest.h>
 
 #include <arpa/inet.h>
@@ -283,18 +285,45 @@ std::string redis_job(ServerRun& out) {
     return !load_err.empty() ? load_err : stop_err;
 }
 
-// A reference server (tests/servers/NAME.py): `idle` connections are opened
-// (and accepted) before tracing starts and stay silent throughout; the load
-// is load_client.py with `conns` connections of `messages` round trips.
-std::string python_job(const std::string& name, int idle, int conns, int messages, int reply, ServerRun& out) {
+// Traces pid (-p, into report_file) while load_client.py runs `conns`
+// connections of `messages` round trips (its options `extra` added) on
+// 127.0.0.1:port; "" when all round trips were made and iotrace stopped well.
+std::string traced_load(int pid, int port, int conns, int messages, const std::vector<std::string>& extra,
+                        const std::string& report_file, ServerRun& out) {
     const std::string python = find_tool("python3");
     if (python.empty()) return "python3 missing: run `make deps`";
+    Tracing tr;
+    if (auto e = tr.start({pid}, report_file); !e.empty()) return e;
+    std::vector<std::string> argv = {python, servers_dir() + "/load_client.py", "--port", std::to_string(port),
+                                     "--conns", std::to_string(conns), "--messages", std::to_string(messages),
+                                     "--seconds", "20"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    std::string load_out;
+    std::string load_err = run_load(argv, &load_out);
+    std::string stop_err = tr.stop(out.report);
+    out.pids = {pid};
+    out.notes = load_out;
+    if (!load_err.empty()) return load_err;
+    if (load_out != "round_trips " + std::to_string(conns * messages) + "\n")
+        return "the load did not complete: " + load_out;
+    return stop_err;
+}
+
+// A test server script (tests/servers/SCRIPT, run by `interpreter`,
+// --port 0, prints "listening on 127.0.0.1:PORT"): `idle` connections are
+// opened (and accepted) before tracing starts and stay silent throughout;
+// the load is load_client.py with `conns` connections of `messages` round
+// trips.
+std::string script_job(const std::string& interpreter, const std::string& script, int idle, int conns,
+                       int messages, int reply, ServerRun& out) {
+    const std::string run_with = find_tool(interpreter);
+    if (run_with.empty()) return interpreter + " missing: run `make deps`";
     TempDir tmp;
-    Child server({python, servers_dir() + "/" + name + ".py", "--port", "0"});
+    Child server({run_with, servers_dir() + "/" + script, "--port", "0"});
     ServerGuard guard{server, SIGINT, {}};
     const std::string prefix = "listening on 127.0.0.1:";
     auto line = wait_out_prefix(server, prefix);
-    if (!line) return name + " did not start listening: " + tail(server.err());
+    if (!line) return script + " did not start listening: " + tail(server.err());
     const int port = std::atoi(line->c_str() + prefix.size());
 
     std::vector<int> silent;
@@ -311,27 +340,40 @@ std::string python_job(const std::string& name, int idle, int conns, int message
         silent.push_back(fd);
     }
     if (!poll_until([&] { return open_fds(server.pid()) >= fds_before + static_cast<size_t>(idle); }))
-        return name + " did not accept the idle connections";
+        return script + " did not accept the idle connections";
 
-    Tracing tr;
-    if (auto e = tr.start({server.pid()}, tmp.path("report.json")); !e.empty()) return e;
-    std::vector<std::string> argv = {python, servers_dir() + "/load_client.py", "--port", std::to_string(port),
-                                     "--conns", std::to_string(conns), "--messages", std::to_string(messages),
-                                     "--seconds", "20"};
-    if (reply > 0) argv.insert(argv.end(), {"--reply", std::to_string(reply)});
-    std::string load_out;
-    std::string load_err = run_load(argv, &load_out);
-    std::string stop_err = tr.stop(out.report);
-    out.pids = {server.pid()};
-    out.notes = load_out;
-    if (!load_err.empty()) return load_err;
-    if (load_out != "round_trips " + std::to_string(conns * messages) + "\n")
-        return "the load did not complete: " + load_out;
-    return stop_err;
+    std::vector<std::string> extra;
+    if (reply > 0) extra = {"--reply", std::to_string(reply)};
+    return traced_load(server.pid(), port, conns, messages, extra, tmp.path("report.json"), out);
+}
+
+// A reference server, tests/servers/NAME.py.
+std::string python_job(const std::string& name, int idle, int conns, int messages, int reply, ServerRun& out) {
+    return script_job("python3", name + ".py", idle, conns, messages, reply, out);
+}
+
+// memcached, 4 worker threads (libevent), one process: load_client.py's 20
+// connections each pipeline a set and a get of one key (a 29-byte answer:
+// STORED, VALUE, the byte, END), 200 times.
+std::string memcached_job(ServerRun& out) {
+    const std::string memcached = find_tool("memcached");
+    if (memcached.empty()) return "memcached missing: run `make deps` (memcached)";
+    TempDir tmp;
+    const int port = free_port();
+    Child server({memcached, "-U", "0", "-l", "127.0.0.1", "-p", std::to_string(port), "-t", "4", "-u", "nobody"});
+    ServerGuard guard{server, SIGTERM, {}};
+    int probe = -1;
+    if (!poll_until([&] { return server.exited() || (probe = connect_to(port)) >= 0; }) || server.exited())
+        return "memcached does not accept: " + tail(server.err());
+    close(probe);
+
+    return traced_load(server.pid(), port, 20, 200, {"--send", "set k 0 0 1\\r\\nx\\r\\nget k\\r\\n", "--reply", "29"},
+                       tmp.path("report.json"), out);
 }
 
 std::map<std::string, ServerRun> g_runs = {
-    {"nginx", {}}, {"redis", {}}, {"select_server", {}}, {"epoll_server", {}}, {"selectors_server", {}},
+    {"nginx", {}},         {"redis", {}},        {"select_server", {}}, {"epoll_server", {}},
+    {"selectors_server", {}}, {"node_echo", {}}, {"asyncio_echo", {}}, {"memcached", {}},
 };
 
 class DiagnosisServers : public ::testing::Test {
@@ -350,6 +392,13 @@ protected:
              [](TracedRun&) { return python_job("epoll_server", 0, 20, 100, 2, g_runs["epoll_server"]); }},
             {"selectors_server",
              [](TracedRun&) { return python_job("selectors_server", 0, 20, 100, 0, g_runs["selectors_server"]); }},
+            {"node_echo",
+             [](TracedRun&) { return script_job("node", "node_echo_server.js", 0, 20, 100, 0, g_runs["node_echo"]); }},
+            {"asyncio_echo",
+             [](TracedRun&) {
+                 return script_job("python3", "asyncio_echo_server.py", 0, 20, 100, 0, g_runs["asyncio_echo"]);
+             }},
+            {"memcached", [](TracedRun&) { return memcached_job(g_runs["memcached"]); }},
         };
         results_ = new std::map<std::string, RunResult>(run_parallel(jobs));
     }
@@ -388,6 +437,28 @@ void expect_server(const ServerRun& s, int pid, const DiagExp& e, const std::str
     std::printf("  %s: %s\n", where.c_str(), model_line(*p).c_str());  // what each real server looks like
     if (::testing::Test::HasFailure())
         ADD_FAILURE() << where << "'s report:\n" << brief(*p) << "\nload output:\n" << s.notes;
+}
+
+// The readiness alarms a healthy event loop must not raise at medium or
+// above; a low one may be true of a sound server (memcached, below).
+const std::vector<std::string> kHealthyNoAlarm = {"busy_poll", "et_stall_risk", "lt_rereports_unread",
+                                                  "epollout_busy_loop", "empty_wakeups"};
+
+// Asserts that entry has none of `ids` at severity medium or high.
+void expect_no_alarm(const json& entry, const std::vector<std::string>& ids, const std::string& where) {
+    for (const auto& f : entry.value("findings", json::array())) {
+        const std::string id = f.value("id", ""), sev = f.value("severity", "");
+        if (std::find(ids.begin(), ids.end(), id) != ids.end()) {
+            EXPECT_TRUE(sev != "high" && sev != "medium") << where << ": false alarm " << f.dump();
+        }
+    }
+}
+
+// A healthy level-triggered event loop (process or thread entry): epoll-lt,
+// none of kServerNever nor an ET stall nor select's scan cost, no alarm.
+void expect_healthy_lt(const json& entry, const std::string& where) {
+    expect_diagnosis(entry, {"epoll-lt", "", true, {}, plus_never({"et_stall_risk", "select_scan_cost"})}, where);
+    expect_no_alarm(entry, kHealthyNoAlarm, where);
 }
 
 // nginx registers its listening socket level-triggered and each connection
@@ -444,6 +515,52 @@ TEST_F(DiagnosisServers, SelectorsServerIsEpollLt) {
     ASSERT_NE(s, nullptr);
     expect_server(*s, s->pids.at(0), {"epoll-lt", "", true, {}, plus_never({"et_stall_risk", "select_scan_cost"})},
                   "selectors_server.py");
+}
+
+// A healthy level-triggered server process: expect_server's epoll-lt with
+// no alarm.
+void expect_healthy_server(const ServerRun& s, const std::string& where) {
+    expect_server(s, s.pids.at(0), {"epoll-lt", "", true, {}, plus_never({"et_stall_risk", "select_scan_cost"})},
+                  where);
+    if (const json* p = find_process(s.report, s.pids.at(0))) expect_no_alarm(*p, kHealthyNoAlarm, where);
+}
+
+// libuv (Node.js 20) registers every fd with epoll_ctl without EPOLLET and
+// reads each readable connection until EAGAIN: level-triggered.
+TEST_F(DiagnosisServers, NodeEchoIsEpollLt) {
+    const ServerRun* s = run("node_echo");
+    ASSERT_NE(s, nullptr);
+    expect_healthy_server(*s, "node_echo_server.js");
+}
+
+// asyncio's default loop on Linux is selectors.EpollSelector: level-triggered.
+TEST_F(DiagnosisServers, AsyncioEchoIsEpollLt) {
+    const ServerRun* s = run("asyncio_echo");
+    ASSERT_NE(s, nullptr);
+    expect_healthy_server(*s, "asyncio_echo_server.py");
+}
+
+// memcached: the main thread accepts and hands each connection to one of 4
+// mc-worker threads, each its own libevent loop on its own epoll fd, events
+// without EV_ET: level-triggered, per process and per serving thread. A
+// low lt_rereports_unread is true of it (about one per connection: a new
+// connection's first report only moves it to its read state, the next wait
+// reports it again) and so is a low lt_rereports_partial (the main thread
+// accepts one connection per report).
+TEST_F(DiagnosisServers, MemcachedWorkersAreEpollLt) {
+    const ServerRun* s = run("memcached");
+    ASSERT_NE(s, nullptr);
+    expect_healthy_server(*s, "memcached");
+    const json* p = find_process(s->report, s->pids.at(0));
+    ASSERT_NE(p, nullptr);
+    int served = 0;
+    for (const auto& t : (*p)["threads"]) {
+        if (t.value("comm", "") != "mc-worker" || t.value("recv", 0u) < 100) continue;
+        ++served;
+        expect_healthy_lt(t, "memcached worker " + std::to_string(t.value("tid", -1)));
+    }
+    // 20 connections dealt round-robin to 4 workers.
+    EXPECT_EQ(served, 4) << brief(*p);
 }
 
 }  // namespace

@@ -2,11 +2,13 @@
 """Bounded load for the demo and test servers, on loopback only: CONNS
 connections each sending a small message and waiting for the reply, until
 SECONDS have passed or MESSAGES round trips per connection are done.
-Prints "round_trips N" at the end.
+Prints "round_trips N" at the end. The message is SIZE bytes of "x", or
+--send's text (backslash escapes decoded, e.g. "get k\\r\\n" for memcached).
 
-Usage: load_client.py --port N [--conns 20] [--seconds 3] [--messages 0 (no cap)] [--reply BYTES]
+Usage: load_client.py --port N [--conns 20] [--seconds 3] [--messages 0 (no cap)] [--reply BYTES] [--send TEXT]
 """
 import argparse
+import codecs
 import selectors
 import socket
 import time
@@ -19,12 +21,13 @@ def main():
     ap.add_argument("--seconds", type=float, default=3.0)
     ap.add_argument("--messages", type=int, default=0)
     ap.add_argument("--size", type=int, default=64)
-    ap.add_argument("--reply", type=int, default=0, help="bytes in a reply (default: --size, an echo)")
+    ap.add_argument("--reply", type=int, default=0, help="bytes in a reply (default: the message's, an echo)")
+    ap.add_argument("--send", help="the message, with backslash escapes (default: SIZE bytes of x)")
     args = ap.parse_args()
 
     sel = selectors.DefaultSelector()
-    payload = b"x" * args.size
-    reply = args.reply or args.size
+    payload = codecs.decode(args.send, "unicode_escape").encode() if args.send else b"x" * args.size
+    reply = args.reply or len(payload)
     done = {}
     for _ in range(args.conns):
         s = socket.create_connection(("127.0.0.1", args.port))
