@@ -525,8 +525,11 @@ void expect_healthy_server(const ServerRun& s, const std::string& where) {
     if (const json* p = find_process(s.report, s.pids.at(0))) expect_no_alarm(*p, kHealthyNoAlarm, where);
 }
 
-// libuv (Node.js 20) registers every fd with epoll_ctl without EPOLLET and
-// reads each readable connection until EAGAIN: level-triggered.
+// libuv (Node.js; 20.x here) registers every fd with epoll_ctl without
+// EPOLLET: level-triggered. Since libuv 1.45 it accepts one connection per
+// wakeup on purpose (libuv PR #3696), so a burst of connections shows as
+// lt_rereports_partial on the listener (medium here: about 18 of ~160
+// waits); true, and no alarm.
 TEST_F(DiagnosisServers, NodeEchoIsEpollLt) {
     const ServerRun* s = run("node_echo");
     ASSERT_NE(s, nullptr);
