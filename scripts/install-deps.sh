@@ -8,7 +8,7 @@ set -eu
 # package is fetched by tests/kernel/fetch-kernel.sh, not installed).
 PKGS="make g++ gcc clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev libfmt-dev
 libcli11-dev nlohmann-json3-dev libgtest-dev libncurses-dev libdw-dev libc6-dev strace python3
-nginx-light redis-server redis-tools wrk nodejs memcached
+nginx-light redis-server redis-tools wrk nodejs memcached golang-go apache2 socat
 qemu-system-x86 busybox-static"
 
 missing=""
