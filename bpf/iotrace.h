@@ -149,13 +149,12 @@ struct iot_fd {
 	__u32 oneshot;         /* registered EPOLLONESHOT (with or without EPOLLET), as last reported */
 	__u32 pad;
 	__u64 herd_rereports;  /* readable reports to a thread while the last one, to another thread, was unread */
-	/* ET stalls: the fd's last ET notification (any waiter) and its drains
-	 * and closes then, judged at its next one, whichever thread drains */
+	/* ET stalls: the fd's drains and closes at its last ET notification
+	 * (any waiter; set once et_notifications > 0), judged at its next one,
+	 * whichever thread drains */
 	__u64 et_drains_at_notify;
 	__u64 et_closes_at_notify;
 	__u64 et_stalls;       /* ET notifications while the previous one was neither drained nor closed since */
-	__u32 et_notified;     /* an ET notification was seen: the two counts above are set */
-	__u32 pad2;
 };
 
 /* Per-thread figures: a slot of `thread_stats` (tid and tgid in it), or the

@@ -160,18 +160,18 @@ __noinline int report_fd(__u32 tgid, __u32 id, __s32 fd, __u32 how, __u64 seq)
 			}
 		}
 		if (!lt) {
-			__sync_fetch_and_add(&s->et_notifications, 1);
+			/* notifications before this one: with none, nothing to judge */
+			__u64 earlier = __sync_fetch_and_add(&s->et_notifications, 1);
+
 			waiter_add_pending(tgid, id, fd, s);
 			r |= R_ET;
 			/* judged per fd, not per waiter: the previous notification's
 			 * data was neither drained (by any thread) nor closed, so it
 			 * sat until this new edge */
-			if (s->et_notified && s->et_drains_at_notify == s->drains &&
-			    s->et_closes_at_notify == s->closes) {
+			if (earlier && s->et_drains_at_notify == s->drains && s->et_closes_at_notify == s->closes) {
 				__sync_fetch_and_add(&s->et_stalls, 1);
 				r |= R_ET_STALL;
 			}
-			s->et_notified = 1;
 			s->et_drains_at_notify = s->drains;
 			s->et_closes_at_notify = s->closes;
 		}

@@ -49,7 +49,7 @@ struct ProgramLoad {
     bool loaded = false;          // verified and loaded
     bool forced = false;          // not loaded because --fail-prog named it (tests)
     uint64_t verified_insns = 0;  // /proc/self/fdinfo "verified_insns" (0 when unknown)
-    double load_ms = 0;           // time the kernel took to verify and load it
+    double load_ms = 0;           // from its load's start to the next program's (the kernel's stamps): verification mostly
     std::string error;            // why it did not load: "BPF program is too large. Processed 1000001 insn"
 };
 

@@ -440,11 +440,13 @@ void Tracer::catch_up(size_t max_preloads, size_t max_harvests) {
     for (size_t i = 0; i < n; ++i)
         if (!records_[to_preload_[i]].exited) preload(to_preload_[i]);
     to_preload_.erase(to_preload_.begin(), to_preload_.begin() + static_cast<long>(n));
+    // once per turn (it scans every slot): frees exited threads' slots
+    // before they run out, and hands harvest their figures
+    thread_slots_.reap();
     n = std::min(max_harvests, to_harvest_.size());
     std::vector<int> batch(to_harvest_.begin(), to_harvest_.begin() + static_cast<long>(n));
     to_harvest_.erase(to_harvest_.begin(), to_harvest_.begin() + static_cast<long>(n));
     harvest(batch);
-    thread_slots_.reap();  // free exited threads' slots before they run out
 }
 
 void Tracer::mark_exited(int tgid) {
@@ -473,8 +475,7 @@ void Tracer::harvest(const std::vector<int>& tgids) {
     std::set<int> batch;
     for (int tgid : tgids)
         if (!records_[tgid].harvested) batch.insert(tgid);
-    if (batch.empty()) return;
-    thread_slots_.reap();
+    if (batch.empty()) return;  // the caller reaped the exited threads' slots
     std::map<int, std::vector<iot_thread>> slots;
     for (int tgid : batch) slots[tgid] = thread_slots_.records(tgid, true);
     auto fds = read_fd_stats(skel_->maps.fds, batch, true);

@@ -108,7 +108,6 @@ TEST(FdFromRaw, CopiesEveryCounterAndSumsLtRereports) {
     raw.et_stalls = 23;
     raw.et_drains_at_notify = 4;  // kernel-side state: not a figure
     raw.et_closes_at_notify = 5;
-    raw.et_notified = 1;
     raw.closes = 3;
     raw.stale = 1;
     raw.kind = IOT_KIND_PIPE;
