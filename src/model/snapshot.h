@@ -136,6 +136,7 @@ struct ProcessStats {
     std::vector<ThreadStats> threads;  // by tid
     Diagnosis diagnosis{};             // filled by diagnose() (src/analysis/diagnose.h)
     bool target = false;               // asked for (-p, the launched command), not a followed child
+    int uid = -1;                      // real uid, read by the tracer when it first sees the process; -1 unknown
     // Set when this entry stands for several followed processes
     // (group_processes, src/model/group.h): processes == 0 for one process.
     struct Group {
