@@ -3,13 +3,16 @@
 # Idempotent: when everything is present it only checks and returns.
 set -eu
 
-# The last two lines: real servers and load tools the diagnosis tests run on
+# The last three lines: real servers and load tools the diagnosis tests run on
 # loopback; qemu and busybox for the test on Debian 12's kernel (its kernel
-# package is fetched by tests/kernel/fetch-kernel.sh, not installed).
+# package is fetched by tests/kernel/fetch-kernel.sh, not installed);
+# Prometheus (promtool lints iotrace serve's metrics and checks the example
+# rules) and the Python client's strict OpenMetrics parser, for the tests.
 PKGS="make g++ gcc clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev libfmt-dev
 libcli11-dev nlohmann-json3-dev libgtest-dev libncurses-dev libdw-dev libc6-dev strace python3
 nginx-light redis-server redis-tools wrk nodejs memcached golang-go apache2 socat
-qemu-system-x86 busybox-static"
+qemu-system-x86 busybox-static
+prometheus python3-prometheus-client"
 
 missing=""
 for p in $PKGS; do
