@@ -20,6 +20,7 @@ constexpr int kBacklog = 64;
 constexpr size_t kAcceptsPerRound = 64;   // the rest wait in the backlog for the next round
 constexpr size_t kReadChunk = 4096;
 constexpr auto kDrainFor = std::chrono::milliseconds(1000);  // after the response: wait for the client to close
+constexpr auto kAcceptPause = std::chrono::milliseconds(100); // after accept failed for want of resources
 
 std::string listen_error(const ListenAddress& addr, const std::string& what) {
     return "cannot listen on " + addr.text() + ": " + what;
@@ -103,7 +104,14 @@ bool HttpServer::done(const Conn& c) const { return !c.fd; }
 void HttpServer::accept_new() {
     for (size_t i = 0; i < kAcceptsPerRound; ++i) {
         UniqueFd fd(accept4(listener_.get(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC));
-        if (!fd) return;  // EAGAIN, or an error the next round will see again (EMFILE: the backlog waits)
+        if (!fd) {
+            // Out of fds (EMFILE, ENFILE, ENOBUFS, ENOMEM): the connection stays
+            // in the backlog and the listener stays readable; pause accepting
+            // rather than spin on it.
+            if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED)
+                accept_paused_until_ = Clock::now() + kAcceptPause;
+            return;
+        }
         if (conns_.size() >= limits_.max_connections) {
             std::string busy = error_response(503).serialize();  // best effort: the socket's buffer is empty
             ssize_t n = send(fd.get(), busy.data(), busy.size(), MSG_NOSIGNAL);
@@ -163,7 +171,13 @@ void HttpServer::on_writable(Conn& c) {
 
 void HttpServer::serve_once(int timeout_ms) {
     if (stop_.load()) return;
+    if (timeout_ms < 0) timeout_ms = 1000;
     auto now = Clock::now();
+    bool accepting = now >= accept_paused_until_;
+    if (!accepting) {
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(accept_paused_until_ - now).count() + 1;
+        timeout_ms = static_cast<int>(std::min<long long>(left, timeout_ms));
+    }
     for (const Conn& c : conns_) {
         auto left = std::chrono::duration_cast<std::chrono::milliseconds>(c.deadline - now).count() + 1;
         timeout_ms = static_cast<int>(std::clamp<long long>(left, 0, timeout_ms));
@@ -171,7 +185,7 @@ void HttpServer::serve_once(int timeout_ms) {
     std::vector<pollfd> fds;
     fds.reserve(conns_.size() + 2);
     fds.push_back({wake_r_.get(), POLLIN, 0});
-    fds.push_back({listener_.get(), POLLIN, 0});
+    fds.push_back({accepting ? listener_.get() : -1, POLLIN, 0});  // a negative fd is skipped
     for (const Conn& c : conns_)
         fds.push_back({c.fd.get(), static_cast<short>(c.state == State::Writing ? POLLOUT : POLLIN), 0});
     int n = poll(fds.data(), fds.size(), timeout_ms);

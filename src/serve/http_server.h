@@ -36,9 +36,9 @@ public:
 
     uint16_t port() const { return port_; }  // the bound port (the kernel's pick for port 0)
 
-    // Waits up to timeout_ms for something to do, does it (accepts, reads,
-    // answers, writes, closes what timed out) and returns. Returns at once
-    // after stop().
+    // Waits up to timeout_ms (>= 0; a negative one is taken as 1000) for
+    // something to do, does it (accepts, reads, answers, writes, closes what
+    // timed out) and returns. Returns at once after stop().
     void serve_once(int timeout_ms);
     // serve_once until stop().
     void run();
@@ -75,6 +75,7 @@ private:
     UniqueFd wake_r_, wake_w_;
     uint16_t port_ = 0;
     std::atomic<bool> stop_{false};
+    Clock::time_point accept_paused_until_{};  // accept failed for want of fds: retry after this
     std::vector<Conn> conns_;
 };
 
