@@ -6,12 +6,14 @@ set -eu
 # The last three lines: real servers and load tools the diagnosis tests run on
 # loopback; qemu and busybox for the test on Debian 12's kernel (its kernel
 # package is fetched by tests/kernel/fetch-kernel.sh, not installed);
-# chromium, where tests/flame/viewers opens the flame outputs.
+# chromium, where tests/flame/viewers opens the flame outputs; Prometheus
+# (promtool lints iotrace serve's metrics and checks the example rules) and
+# the Python client's strict OpenMetrics parser, for the tests.
 PKGS="make g++ gcc clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev libfmt-dev
 libcli11-dev nlohmann-json3-dev libgtest-dev libncurses-dev libdw-dev libc6-dev strace python3
 nginx-light redis-server redis-tools wrk nodejs memcached golang-go apache2 socat
 qemu-system-x86 busybox-static
-chromium"
+chromium prometheus python3-prometheus-client"
 
 missing=""
 for p in $PKGS; do

@@ -3,12 +3,21 @@
 // docs/diagnosis.md; each Model carries the evidence its rule used.
 #pragma once
 
+#include <array>
 #include <string>
+#include <string_view>
 
 #include "model/diagnosis.h"
 #include "model/snapshot.h"
 
 namespace iotrace {
+
+// Every Model::name that classify() and classify_thread() give, in the order
+// docs/json.md lists them (also the states of iotrace serve's
+// iotrace_io_model, docs/prometheus.md). "" is only a snapshot not diagnosed.
+inline constexpr std::array<std::string_view, 10> kModelNames = {
+    "select", "poll", "epoll-lt", "epoll-et", "epoll-mixed", "epoll", "blocking", "busy-poll", "io_uring", "idle",
+};
 
 // readiness: whether the readiness figures were counted (a degraded load
 // may lack them, src/model/unavailable.h); without them no EAGAIN is set
