@@ -69,9 +69,6 @@ std::string promtool() {
     std::string var = promtool();                                                                         \
     ASSERT_FALSE(var.empty()) << "promtool is missing: run `make deps` (Debian package prometheus)";
 
-std::string text() {
-    return render_metrics(testing::exposition_fixture(), {}, testing::self_fixture(), ExpositionFormat::PrometheusText);
-}
 std::string openmetrics() {
     return render_metrics(testing::exposition_fixture(), {}, testing::self_fixture(), ExpositionFormat::OpenMetrics);
 }
