@@ -1,0 +1,14 @@
+// The thin ncurses adapter: copies a Grid to the screen (stdscr) and
+// refreshes it. The driver owns initscr()/endwin(), the keys and the signals;
+// it calls paint(state.render(LINES, COLS)) after every update() and every
+// key() that returned Action::Redraw. Needs setlocale(LC_ALL, "") before
+// initscr() for the non-ASCII characters (the diagnosis texts use "—").
+#pragma once
+
+#include "top/grid.h"
+
+namespace iotrace {
+
+void paint(const Grid& g);
+
+}  // namespace iotrace
