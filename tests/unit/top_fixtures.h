@@ -54,6 +54,12 @@ struct P {
         p.readiness.et_undrained = et_undrained;
         return *this;
     }
+    // Moves n of the waits to another wait syscall (the family counts follow the rows).
+    P& as(int sys, uint64_t n) {
+        p.syscalls[IOT_EPOLL_WAIT].calls -= n;
+        p.syscalls[static_cast<size_t>(sys)].calls += n;
+        return *this;
+    }
     P& hist(size_t slot, uint64_t n) {
         p.syscalls[IOT_EPOLL_WAIT].hist_log2_ns[slot] = n;
         return *this;
