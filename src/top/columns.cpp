@@ -10,7 +10,7 @@ namespace {
 const std::vector<ColumnInfo> kColumns = {
     {Col::Pid, "PID", "", "process id (a thread's id with H)", 7, 7, 0, true},
     {Col::User, "USER", "", "the process's user (real uid)", 9, 9, 8, false},
-    {Col::Command, "COMMAND", "", "command (comm); \"(exited)\" while an exited process lingers", 16, 10, 0, false},
+    {Col::Command, "COMMAND", "", "command (comm); \"(exited)\" or \"(x)\" while an exited process lingers", 24, 10, 0, false},
     {Col::Model, "MODEL", "", "IO model over the diagnosis window; * = low confidence, /os = EPOLLONESHOT", 12, 12, 0, false},
     {Col::Waits, "WAITS/s", "waits_per_s", "wait calls per second (select, poll, epoll_wait families)", 7, 7, 1, true},
     {Col::ReadyPerWait, "RDY/W", "ready_per_wait", "ready fds (events) returned per wait", 6, 6, 9, true},
@@ -23,7 +23,7 @@ const std::vector<ColumnInfo> kColumns = {
     {Col::RecvMB, "RMB/s", "recv_mb_per_s", "MB (10^6 bytes) received per second", 6, 6, 11, true},
     {Col::EagainPct, "EAGN%", "eagain_pct", "% of receive calls that returned EAGAIN", 5, 5, 10, true},
     {Col::CpuPct, "CPU%W", "wait_cpu_pct", "% of the time in waits spent on CPU (not switched out)", 5, 5, 5, true},
-    {Col::Worst, "FINDING", "", "the worst finding's id (Enter shows them all)", 20, 12, 2, false},
+    {Col::Worst, "FINDING", "", "the worst finding's id (Enter shows them all)", 20, 20, 2, false},
 };
 
 std::string fit(std::string s, int width, bool right) {
@@ -56,6 +56,15 @@ void place(std::vector<Placed>& p) {
 
 // Text sorts A to Z; ties keep pid order.
 int compare_text(const std::string& a, const std::string& b) { return a < b ? -1 : b < a ? 1 : 0; }
+
+// "nginx (exited)", or where that does not fit "nginx-wo (x)": the mark
+// stays whole, the name is cut.
+std::string exited_command(const std::string& comm, int width) {
+    const std::string mark = static_cast<int>(comm.size()) + 9 <= width ? " (exited)" : " (x)";
+    std::string name = fit(comm, std::max(0, width - static_cast<int>(mark.size())), false);
+    name.erase(name.find_last_not_of(' ') + 1);
+    return name + mark;
+}
 
 }  // namespace
 
@@ -149,14 +158,7 @@ std::string row_line(const Row& r, const std::vector<Placed>& cols, bool pad_las
     for (size_t i = 0; i < cols.size(); ++i) {
         const ColumnInfo& c = column_info(cols[i].id);
         std::string text = cell_text(r, cols[i].id);
-        if (cols[i].id == Col::Command && r.exited) {
-            // Keep the mark whole: cut the name, not "(exited)".
-            const std::string mark = " (exited)";
-            int room = std::max(0, cols[i].width - static_cast<int>(mark.size()));
-            text = fit(text, room, false);
-            text.erase(text.find_last_not_of(' ') + 1);
-            text += mark;
-        }
+        if (cols[i].id == Col::Command && r.exited) text = exited_command(text, cols[i].width);
         bool last = i + 1 == cols.size();
         out += last && !pad_last && !c.numeric ? text : fit(text, cols[i].width, c.numeric);
         if (!last) out += ' ';
