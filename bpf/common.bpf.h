@@ -198,6 +198,9 @@ static __always_inline void read_syscall_args(struct task_struct *task, __u64 a[
 	a[4] = PT_REGS_PARM5_SYSCALL(regs);
 }
 
+/* The registrations of a closed fd: marked, then dropped (readiness.bpf.c). */
+extern int ep_forget_fd(__u32 tgid, __s32 fd, __u32 now);
+
 /*
  * The start of every family's entry program (the dispatcher checked that
  * the syscall is probed and the process traced): the thread's in-flight
@@ -222,6 +225,12 @@ static __always_inline struct inflight *enter_begin(struct bpf_raw_tracepoint_ar
 	if (!f) {
 		count_lost(IOT_LOST_TASK_STORAGE);
 		return NULL;
+	}
+	/* the thread's last close is over, file released (readiness.bpf.h,
+	 * close_done): its registrations go now */
+	if (f->closed_fd) {
+		ep_forget_fd(id >> 32, f->closed_fd - 1, 1);
+		f->closed_fd = 0;
 	}
 	f->sys = sys - 1;
 	f->nr = nr;
@@ -335,7 +344,8 @@ static __always_inline struct iot_proc *exit_account(struct inflight *f, long re
 
 /* The start of every family's exit program: the call in flight, its
  * return value, and the process's counters with the call accounted in its
- * syscall's row. NULL: nothing more to do. */
+ * syscall's row. NULL: nothing more to count (*fp is set when there was a
+ * call in flight). */
 static __always_inline struct iot_proc *exit_start(struct bpf_raw_tracepoint_args *ctx, struct inflight **fp,
 						   long *retp, struct task_struct **taskp)
 {

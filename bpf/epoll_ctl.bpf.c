@@ -25,6 +25,8 @@ int enter_epoll_ctl(struct bpf_raw_tracepoint_args *ctx)
 		if (bpf_probe_read_user(ev, sizeof(ev), (void *)a[3]) == 0) {
 			__builtin_memcpy(&f->ctl_events, ev, 4);
 			__builtin_memcpy(&f->ctl_data, ev + EPOLL_EVENT_SIZE - 8, 8);
+			/* its event may be returned before this call's exit */
+			ep_expect(f->id >> 32, (__s32)f->waiter, f->fd, f->ctl_events, f->ctl_data);
 		} else {
 			f->bad_read = 1;
 		}
@@ -37,24 +39,22 @@ SEC("raw_tp")
 int exit_epoll_ctl(struct bpf_raw_tracepoint_args *ctx)
 {
 	struct task_struct *task;
-	struct inflight *f;
-	long ret;
+	struct inflight *f = NULL;
+	long ret = 0;
 	struct iot_proc *p;
 
+	/* without counters (no room), the registration is still kept */
 	p = exit_start(ctx, &f, &ret, &task);
-	if (!p)
+	if (!f)
 		return 0;
 	/* the kernel copies the event in for ADD and MOD before it checks more */
-	if ((f->nfds == EPOLL_CTL_ADD || f->nfds == EPOLL_CTL_MOD) && ret != -EFAULT)
+	if (p && (f->nfds == EPOLL_CTL_ADD || f->nfds == EPOLL_CTL_MOD) && ret != -EFAULT)
 		p->copy_wait_in += EPOLL_EVENT_SIZE;
-	if (ret == 0) {
-		__u32 tgid = f->id >> 32;
-		__s32 epfd = (__s32)f->waiter;
-
-		if (f->nfds == EPOLL_CTL_DEL)
-			ep_unregister(tgid, epfd, f->fd);
-		else if (!f->bad_read)
-			ep_register(tgid, epfd, f->fd, f->ctl_events, f->ctl_data);
-	}
+	if (f->nfds != EPOLL_CTL_DEL && f->bad_read)
+		return 0;
+	if (ret == 0)
+		ep_ctl_done(f->id >> 32, (__s32)f->waiter, f->nfds, f->fd, f->ctl_events, f->ctl_data);
+	else if (f->nfds != EPOLL_CTL_DEL)
+		ep_unexpect(f->id >> 32, (__s32)f->waiter, f->fd, f->ctl_data);
 	return 0;
 }

@@ -114,6 +114,8 @@ struct inflight {
 	__u64 id;      /* pid_tgid at entry */
 	__u32 pslot;   /* the process's proc_stats slot + 1; 0: not looked up yet */
 	__u32 tslot;   /* the thread's thread_stats slot + 1; 0: none taken yet */
+	__s32 closed_fd; /* close(closed_fd - 1) returned: its registrations go at the thread's next call */
+	__u32 pad2;
 };
 
 struct {
@@ -272,6 +274,30 @@ struct {
 	__type(key, __u32);
 	__type(value, struct iot_proc_epfds);
 } proc_epfds SEC(".maps") __weak;
+
+/* Registrations in limbo: an epoll event can name one that the live maps
+ * (ep_by_data) do not hold at that moment.
+ * - Being made: an ADD or MOD makes the event visible to the waits inside
+ *   the call (a socket is writable at once), before its exit records it.
+ *   Put here at its entry, `until_seq` ~0.
+ * - Taken out (DEL, MOD to other data, close): a wait of the epoll fd that
+ *   copied the event out before the removal reads it back at its exit,
+ *   after. Put here with the waiter's call number at the removal
+ *   (`until_seq`): the waits numbered up to it began before the removal.
+ * Looked up only when ep_by_data has no entry (ep_event_report). An LRU
+ * map: an entry is needed for microseconds and goes after thousands of
+ * newer ones; user space deletes an exited process's. */
+struct ep_limbo {
+	struct iot_ep_reg reg;
+	__u64 until_seq; /* usable by the waits numbered up to this */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 8192);
+	__type(key, struct iot_ep_data_key);
+	__type(value, struct ep_limbo);
+} ep_limbo SEC(".maps") __weak;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);

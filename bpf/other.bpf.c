@@ -51,7 +51,7 @@ int exit_other(struct bpf_raw_tracepoint_args *ctx)
 		break;
 	case IOT_CLOSE:
 		if (ret == 0)
-			fd_closed(tgid, f->fd);
+			close_done(f, tgid, f->fd);
 		break;
 	case IOT_IO_URING_ENTER:
 		t = thread_counters(f->tslot, f->id);

@@ -209,6 +209,14 @@ __noinline int ep_event_report(__u32 tgid, __s32 epfd, __u32 events, __u64 data,
 	__u32 what, trig;
 
 	if (!reg) {
+		/* Being made, or taken out since this wait began (its call
+		 * number is not past the removal's): in limbo (maps.bpf.h). */
+		struct ep_limbo *l = bpf_map_lookup_elem(&ep_limbo, &key);
+
+		if (l && seq <= l->until_seq)
+			reg = &l->reg;
+	}
+	if (!reg) {
 		/* A child forked since attaching waits on the epoll instance it
 		 * inherited before user space has copied the registrations (at
 		 * the fork event): they are still its parent's, under the same
@@ -225,4 +233,38 @@ __noinline int ep_event_report(__u32 tgid, __s32 epfd, __u32 events, __u64 data,
 	/* EPOLLONESHOT is a flag of its own: with EPOLLET the trigger says et */
 	return report_fd(tgid, (__u32)epfd, reg->fd,
 			 REPORT(what | ((reg->events & EPOLLONESHOT) ? REPORT_ONESHOT : 0), trig), seq);
+}
+
+/* fd was closed. now == 0: marks its registrations on each of the
+ * process's epoll fds closed. now == 1 (the file released since): those
+ * still marked go, and an epoll fd closed frees its slot (its own
+ * registrations die with it). */
+__noinline int ep_forget_fd(__u32 tgid, __s32 fd, __u32 now)
+{
+	struct iot_proc_epfds *e = bpf_map_lookup_elem(&proc_epfds, &tgid);
+
+	if (!e)
+		return 0;
+	for (int i = 0; i < IOT_MAX_EPFDS; i++) {
+		struct iot_ep_fd_key fk = { .tgid = tgid, .fd = fd };
+		struct iot_ep_reg *reg;
+		__s32 epfd = e->epfd[i];
+
+		if (epfd < 0)
+			continue;
+		if (epfd == fd) {
+			if (now)
+				e->epfd[i] = -1;
+			continue;
+		}
+		fk.epfd = epfd;
+		reg = bpf_map_lookup_elem(&ep_by_fd, &fk);
+		if (!reg)
+			continue;
+		if (!now)
+			reg->closed = 1;
+		else if (reg->closed)
+			ep_unregister(tgid, epfd, fd);
+	}
+	return 0;
 }

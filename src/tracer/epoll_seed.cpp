@@ -25,7 +25,7 @@ Reading read_now(int tgid) {
         auto regs = read_epoll_registrations(tgid, epfd);
         if (!regs) continue;  // closed since the listing
         out.epfds.push_back(epfd);
-        for (const auto& r : *regs) out.regs[{epfd, r.fd}] = iot_ep_reg{r.fd, r.events, r.data};
+        for (const auto& r : *regs) out.regs[{epfd, r.fd}] = iot_ep_reg{r.fd, r.events, r.data, 0, 0};
     }
     return out;
 }
