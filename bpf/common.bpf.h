@@ -185,6 +185,14 @@ static __always_inline bool traced(__u32 tgid)
 	return (target_bits[(tgid >> 6) & (TARGET_WORDS - 1)] >> (tgid & 63)) & 1;
 }
 
+/* Whether user space is adding the process, whose target bit is not set
+ * (yet): it has a `targets` entry (maps.bpf.h, seeding_any). One load for
+ * every other process. */
+static __always_inline bool being_added(__u32 tgid)
+{
+	return seeding_any && bpf_map_lookup_elem(&targets, &tgid);
+}
+
 /* The syscall arguments, from the user registers saved at entry:
  * bpf_task_pt_regs gives a typed pointer, so these are plain loads. */
 static __always_inline void read_syscall_args(struct task_struct *task, __u64 a[5])
@@ -236,13 +244,30 @@ static __always_inline struct inflight *enter_begin(struct bpf_raw_tracepoint_ar
 	f->nr = nr;
 	f->bad_read = 0;
 	f->id = id;
+	/* an epoll_ctl or close of a process being added (dispatch.bpf.c):
+	 * followed, not counted, and no thread slot for it */
+	f->seeding = !traced(id >> 32);
 	if (!f->pslot)
 		f->pslot = proc_slot_of(id >> 32);
-	if (!f->tslot)
+	if (!f->tslot && !f->seeding)
 		f->tslot = thread_slot_take(id >> 32, (__u32)id);
 	read_syscall_args(task, a);
 	*taskp = task;
 	return f;
+}
+
+/* The number of the syscall the task is in, from its saved user registers
+ * (sys_exit's tracepoint does not pass it); -1 on an architecture not
+ * known here. */
+static __always_inline long syscall_nr_of(struct task_struct *task)
+{
+#if defined(__TARGET_ARCH_x86)
+	return (long)((struct pt_regs *)bpf_task_pt_regs(task))->orig_ax;
+#elif defined(__TARGET_ARCH_arm64)
+	return ((struct pt_regs *)bpf_task_pt_regs(task))->syscallno;
+#else
+	return -1;
+#endif
 }
 
 /* The clock starts last, so the probe's own reads are not billed to the call. */
@@ -345,7 +370,8 @@ static __always_inline struct iot_proc *exit_account(struct inflight *f, long re
 /* The start of every family's exit program: the call in flight, its
  * return value, and the process's counters with the call accounted in its
  * syscall's row. NULL: nothing more to count (*fp is set when there was a
- * call in flight). */
+ * call in flight: an epoll_ctl or close entered while its process was being
+ * added, f->seeding, is followed but not counted). */
 static __always_inline struct iot_proc *exit_start(struct bpf_raw_tracepoint_args *ctx, struct inflight **fp,
 						   long *retp, struct task_struct **taskp)
 {
@@ -357,6 +383,10 @@ static __always_inline struct iot_proc *exit_start(struct bpf_raw_tracepoint_arg
 	*fp = f;
 	*taskp = task;
 	*retp = (long)ctx->args[1];
+	if (f->seeding) {
+		f->ts = 0;
+		return NULL;
+	}
 	return exit_account(f, *retp);
 }
 

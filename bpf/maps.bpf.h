@@ -39,6 +39,14 @@ const volatile __u8 sys_of_nr[IOT_SYSNR_MAX] __weak = {};
 #define TARGET_WORDS (IOT_PID_LIMIT / 64)
 __u64 target_bits[TARGET_WORDS] __weak;
 
+/* Processes being added by user space (Tracer::add_target), from before its
+ * first read of their epoll registrations in /proc until it is done with
+ * them: their epoll_ctl and close calls are followed (registrations kept,
+ * nothing counted) before their target bit is set. A process is being added
+ * when it has a `targets` entry and no bit; the count spares every other
+ * process that lookup. User space adds and subtracts atomically. */
+__u32 seeding_any __weak;
+
 /* tgid -> IOT_TARGET_* flags, for the lifecycle handlers. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -115,7 +123,7 @@ struct inflight {
 	__u32 pslot;   /* the process's proc_stats slot + 1; 0: not looked up yet */
 	__u32 tslot;   /* the thread's thread_stats slot + 1; 0: none taken yet */
 	__s32 closed_fd; /* close(closed_fd - 1) returned: its registrations go at the thread's next call */
-	__u32 pad2;
+	__u32 seeding; /* entered while the process was being added: not counted */
 };
 
 struct {
