@@ -19,6 +19,7 @@ int enter_epoll_ctl(struct bpf_raw_tracepoint_args *ctx)
 	f->fd = (int)a[2];
 	f->ctl_events = 0;
 	f->ctl_data = 0;
+	f->ctl_making = 0;
 	if (f->nfds != EPOLL_CTL_DEL && a[3]) {
 		__u8 ev[EPOLL_EVENT_SIZE];
 
@@ -26,7 +27,7 @@ int enter_epoll_ctl(struct bpf_raw_tracepoint_args *ctx)
 			__builtin_memcpy(&f->ctl_events, ev, 4);
 			__builtin_memcpy(&f->ctl_data, ev + EPOLL_EVENT_SIZE - 8, 8);
 			/* its event may be returned before this call's exit */
-			ep_expect(f->id >> 32, (__s32)f->waiter, f->fd, f->ctl_events, f->ctl_data);
+			f->ctl_making = ep_expect(f->id >> 32, (__s32)f->waiter, f->fd, f->ctl_events, f->ctl_data);
 		} else {
 			f->bad_read = 1;
 		}
@@ -55,8 +56,9 @@ int exit_epoll_ctl(struct bpf_raw_tracepoint_args *ctx)
 		return 0;
 	if (ret == 0)
 		ep_ctl_done(f->id >> 32, (__s32)f->waiter, f->nfds, f->fd, f->ctl_events, f->ctl_data);
-	else if (f->nfds != EPOLL_CTL_DEL)
-		ep_unexpect(f->id >> 32, (__s32)f->waiter, f->fd, f->ctl_data);
+	/* recorded (or failed): no longer being made */
+	if (f->ctl_making)
+		ep_expected(f->id >> 32, (__s32)f->waiter, f->fd, f->ctl_data);
 	return 0;
 }
 

@@ -124,6 +124,8 @@ struct inflight {
 	__u32 tslot;   /* the thread's thread_stats slot + 1; 0: none taken yet */
 	__s32 closed_fd; /* close(closed_fd - 1) returned: its registrations go at the thread's next call */
 	__u32 seeding; /* entered while the process was being added: not counted */
+	__u32 ctl_making; /* epoll_ctl: its registration is in ep_making */
+	__u32 pad3;
 };
 
 struct {
@@ -177,10 +179,14 @@ struct et_pending {
 	__u64 closes;
 };
 
+/* waiter.tids: the one thread that has waited so far (0: none yet), or
+ * several */
+#define TIDS_SEVERAL 0x80000000u
+
 struct waiter {
 	__u64 seq; /* wait calls so far */
 	__u32 npending;
-	__u32 pad;
+	__u32 tids; /* the thread that has waited, or TIDS_SEVERAL */
 	struct et_pending pending[ET_PENDING_MAX]; /* ET notifications of the last wait */
 };
 
@@ -283,18 +289,25 @@ struct {
 	__type(value, struct iot_proc_epfds);
 } proc_epfds SEC(".maps") __weak;
 
-/* Registrations in limbo: an epoll event can name one that the live maps
- * (ep_by_data) do not hold at that moment.
- * - Being made: an ADD or MOD makes the event visible to the waits inside
- *   the call (a socket is writable at once), before its exit records it.
- *   Put here at its entry, `until_seq` ~0.
- * - Taken out (DEL, MOD to other data, close): a wait of the epoll fd that
- *   copied the event out before the removal reads it back at its exit,
- *   after. Put here with the waiter's call number at the removal
- *   (`until_seq`): the waits numbered up to it began before the removal.
- * Looked up only when ep_by_data has no entry (ep_event_report). An LRU
- * map: an entry is needed for microseconds and goes after thousands of
+/* Registrations an epoll event can name while the live maps (ep_by_data)
+ * do not hold them; looked up only when ep_by_data has no entry
+ * (ep_event_report).
+ * ep_making: being made. An ADD or MOD makes the event visible to the waits
+ * inside the call (a socket is writable at once), before its exit records
+ * it: it is here from its entry to its exit (readiness.bpf.h, ep_expect).
+ * ep_limbo: taken out (DEL, MOD to other data, close). A wait of the epoll
+ * fd that copied the event out before the removal reads it back at its
+ * exit, after: here with the waiter's call number at the removal
+ * (`until_seq`), the waits numbered up to it began before the removal. An
+ * LRU map: an entry is needed for microseconds and goes after thousands of
  * newer ones; user space deletes an exited process's. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, struct iot_ep_data_key);
+	__type(value, struct iot_ep_reg);
+} ep_making SEC(".maps") __weak;
+
 struct ep_limbo {
 	struct iot_ep_reg reg;
 	__u64 until_seq; /* usable by the waits numbered up to this */

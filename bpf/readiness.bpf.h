@@ -38,9 +38,10 @@
  * with REPORT_ONESHOT for an EPOLLONESHOT registration. Returns R_* bits. */
 extern int report_fd(__u32 tgid, __u32 id, __s32 fd, __u32 how, __u64 seq);
 
-/* A waiter starts a wait: returns its sequence number, and judges the ET
- * notifications of its previous wait (was each fd drained since?). */
-extern __u64 waiter_begin(__u32 tgid, __u32 id, __u32 pslot);
+/* A waiter starts a wait on thread tid: returns its sequence number, and
+ * judges the ET notifications of its previous wait (was each fd drained
+ * since?). */
+extern __u64 waiter_begin(__u32 tgid, __u32 id, __u32 pslot, __u32 tid);
 
 /* One epoll event: its fd named through the registration's data, then
  * report_fd. Returns report_fd's result, or -1 when the registration is
@@ -144,15 +145,17 @@ static __always_inline void epfd_remember(__u32 tgid, __s32 epfd)
 /* A registration goes (DEL, close, MOD to other data): into limbo with the
  * waiter's call number now (maps.bpf.h, ep_limbo), before the live entry
  * goes, so a lookup that misses the one finds the other. A wait numbered
- * after it began after the removal, and cannot return the event. No wait
- * yet: none can be returning it. */
+ * after it began after the removal, and cannot return the event. Only
+ * another thread's wait can be returning it, and that wait began before
+ * the removal (its waiter_begin noted its thread): with no wait yet, or
+ * only this thread's ever, none can. */
 static __always_inline void ep_bury(__u32 tgid, __s32 epfd, struct iot_ep_data_key *dk, struct iot_ep_reg *reg)
 {
 	struct waiter_key wk = { .tgid = tgid, .id = (__u32)epfd };
 	struct waiter *w = bpf_map_lookup_elem(&waiters, &wk);
 	struct ep_limbo l;
 
-	if (!w)
+	if (!w || w->tids == (__u32)bpf_get_current_pid_tgid())
 		return;
 	l.reg = *reg;
 	l.until_seq = w->seq;
@@ -160,26 +163,26 @@ static __always_inline void ep_bury(__u32 tgid, __s32 epfd, struct iot_ep_data_k
 }
 
 /* An ADD or MOD enters: its event may be returned before its exit records
- * it (ep_register), so it goes into limbo now, for any wait. Not when the
- * live entry already names fd (a MOD that keeps the data). */
-static __always_inline void ep_expect(__u32 tgid, __s32 epfd, __s32 fd, __u32 events, __u64 data)
+ * it (ep_register), so it is in ep_making until then. Not when the live
+ * entry already names fd (a MOD that keeps the data). True if it is. */
+static __always_inline bool ep_expect(__u32 tgid, __s32 epfd, __s32 fd, __u32 events, __u64 data)
 {
 	struct iot_ep_data_key dk = { .tgid = tgid, .epfd = epfd, .data = data };
 	struct iot_ep_reg *cur = bpf_map_lookup_elem(&ep_by_data, &dk);
-	struct ep_limbo l = { .reg = { .fd = fd, .events = events, .data = data }, .until_seq = ~0ULL };
+	struct iot_ep_reg reg = { .fd = fd, .events = events, .data = data };
 
-	if (!cur || cur->fd != fd)
-		bpf_map_update_elem(&ep_limbo, &dk, &l, BPF_ANY);
+	return (!cur || cur->fd != fd) && !bpf_map_update_elem(&ep_making, &dk, &reg, BPF_ANY);
 }
 
-/* The ADD or MOD failed: its limbo entry goes, if still its own. */
-static __always_inline void ep_unexpect(__u32 tgid, __s32 epfd, __s32 fd, __u64 data)
+/* The ADD or MOD is over (its registration recorded, or failed): out of
+ * ep_making, if still its own. */
+static __always_inline void ep_expected(__u32 tgid, __s32 epfd, __s32 fd, __u64 data)
 {
 	struct iot_ep_data_key dk = { .tgid = tgid, .epfd = epfd, .data = data };
-	struct ep_limbo *l = bpf_map_lookup_elem(&ep_limbo, &dk);
+	struct iot_ep_reg *reg = bpf_map_lookup_elem(&ep_making, &dk);
 
-	if (l && l->reg.fd == fd && l->until_seq == ~0ULL)
-		bpf_map_delete_elem(&ep_limbo, &dk);
+	if (reg && reg->fd == fd)
+		bpf_map_delete_elem(&ep_making, &dk);
 }
 
 static __always_inline void ep_unregister(__u32 tgid, __s32 epfd, __s32 fd)
@@ -252,8 +255,9 @@ static __always_inline void fd_note_close(__u32 tgid, __s32 fd)
 static __always_inline void close_done(struct inflight *f, __u32 tgid, __s32 fd)
 {
 	fd_note_close(tgid, fd);
-	ep_forget_fd(tgid, fd, 0);
-	f->closed_fd = fd + 1;
+	/* nothing to forget (no registration left: Go deletes them first) */
+	if (ep_forget_fd(tgid, fd, 0))
+		f->closed_fd = fd + 1;
 }
 
 #endif /* IOTRACE_READINESS_BPF_H */

@@ -523,8 +523,8 @@ void Tracer::harvest(const std::vector<int>& tgids) {
         bpf_map__delete_elem(skel_->maps.proc_epfds, &key, sizeof(key), 0);
         r.harvested = true;
     }
-    for (bpf_map* m : {skel_->maps.ep_by_fd, skel_->maps.ep_by_data, skel_->maps.ep_limbo, skel_->maps.waiters,
-                       skel_->maps.wstates})
+    for (bpf_map* m : {skel_->maps.ep_by_fd, skel_->maps.ep_by_data, skel_->maps.ep_making, skel_->maps.ep_limbo,
+                       skel_->maps.waiters, skel_->maps.wstates})
         delete_process_entries(m, batch);
 }
 
