@@ -1,5 +1,6 @@
 // iotrace entry point: parse options, check we can trace, attach, wait for
-// the end (Ctrl-C, SIGTERM, -d, or every target gone), print the report.
+// the end (Ctrl-C, SIGTERM, -d, or every target gone), print the report;
+// or hand over to iotrace top (src/top/run_top.cpp).
 #include <signal.h>
 #include <unistd.h>
 
@@ -21,6 +22,7 @@
 #include "report/check_report.h"
 #include "report/json_report.h"
 #include "report/text_report.h"
+#include "top/run_top.h"
 #include "tracer/launcher.h"
 #include "tracer/preflight.h"
 #include "tracer/tracer.h"
@@ -127,6 +129,7 @@ int main(int argc, char** argv) {
     }
     try {
         const Options& o = std::get<Options>(parsed);
+        if (o.top) return run_top(o);
         return o.check ? run_check(o) : run(o);
     } catch (const Failure& f) {
         std::fprintf(stderr, "iotrace: %s\n", f.what());
