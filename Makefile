@@ -17,6 +17,8 @@ CXXFLAGS   ?= -O2 -g
 CXXFLAGS   += -std=c++20 -Wall -Wextra -MMD -MP -Ibpf -Isrc -I$(BUILD) -DIOTRACE_VERSION='"$(VERSION)"'
 BPF_CFLAGS := -g -O2 -mcpu=v3 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -I$(BUILD) -Ibpf
 LDLIBS     := -lbpf -lelf -lz -lfmt
+# ncurses (wide) for iotrace top's screen, src/top/paint.cpp.
+LDLIBS     += $(shell pkg-config --libs ncursesw 2>/dev/null || echo -lncursesw -ltinfo)
 TEST_LIBS  := -lgtest -lgtest_main -pthread
 
 ifeq ($(V),1)

@@ -4,6 +4,7 @@
 // interval's few calls (docs/top.md "Diagnosis window").
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
 
@@ -33,14 +34,16 @@ private:
     struct Entry {
         ProcessStats old_base, new_base;  // cumulative counters at old_t, new_t
         double old_t = 0, new_t = 0;
-        uint64_t old_lost = 0, new_lost = 0;  // snap.lost_events() then
+        std::array<uint64_t, IOT_LOST_NR> old_lost{}, new_lost{};  // snap.lost then
         ProcessStats window;                  // last frame minus old_base, diagnosed
         double span = 0;
         int missing = 0;  // frames since the process was last in one
+        bool exited = false;
     };
     double window_s_;
     int keep_missing_;
     std::map<int, Entry> entries_;
+    std::array<uint64_t, IOT_LOST_NR> last_lost_{};  // the previous frame's snap.lost
 };
 
 }  // namespace iotrace

@@ -39,8 +39,10 @@ public:
     char32_t ch(int row, int col) const { return cells_[index(row, col)]; }
     uint8_t attr(int row, int col) const { return attrs_[index(row, col)]; }
 
+    // Cells [col, col + n) of a row as UTF-8 (clipped to the row).
+    std::string text(int row, int col, int n) const;
     // One row's text as UTF-8, trailing spaces kept (exactly cols() cells).
-    std::string line(int row) const;
+    std::string line(int row) const { return text(row, 0, cols_); }
     // Every row as UTF-8, trailing spaces removed, each ending in '\n'.
     std::string to_string() const;
 

@@ -39,15 +39,16 @@ public:
     // in it (or a different process had that pid).
     const ProcessStats* previous(int pid) const;
 
-    // The rows of the last frame, unsorted, in the frame's order.
-    std::vector<Row> process_rows(const TopFrame& f) const;
-    std::vector<Row> thread_rows(const TopFrame& f) const;
+    // The rows of the last frame, by pid (then tid), unsorted otherwise.
+    std::vector<Row> process_rows() const;
+    std::vector<Row> thread_rows() const;
 
 private:
     std::map<int, ProcessStats> prev_, cur_;  // live processes of the previous and the last frame
     double prev_t_ = 0, cur_t_ = 0, interval_s_ = 0;
     uint64_t prev_lost_ = 0, cur_lost_ = 0, lost_interval_ = 0;
     uint64_t frames_ = 0;
+    Availability availability_;  // the last frame's
 };
 
 }  // namespace iotrace

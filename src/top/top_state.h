@@ -102,7 +102,12 @@ private:
 
     void rebuild_rows();
     void sort_rows(std::vector<Row>& rows) const;
+    // shown_ from the rows (the paused ones while paused), filtered, sorted
+    // (or in their places, resort false), the selection found again.
     void refresh_shown(bool resort);
+    void set_paused(bool on);
+    void toggle_pause();
+    void resort_now();  // after the sort column or order changed
     void select_pid(int pid, int tid);
     void move_selection(long delta);
     Action key_filter(int k);
@@ -119,6 +124,7 @@ private:
     std::vector<Row> frame_rows_;   // the last frame's rows, sorted
     std::vector<Row> lingering_;    // exited rows still listed (gone_for > 0)
     std::vector<Row> shown_;        // the table, in display order
+    std::vector<Row> paused_rows_;  // frame and lingering rows when paused
 
     Col sort_;
     bool reverse_;
@@ -133,7 +139,11 @@ private:
     size_t sel_ = 0;
     int sel_pid_ = -1, sel_tid_ = 0;  // what the selection follows
     int hold_ = 0;                    // refreshes left without re-sorting
+    int detail_scroll_ = 0;           // first line of the detail pane or the help shown
     mutable int last_page_rows_ = 20; // table rows at the last render(), for PgUp/PgDn
+    mutable size_t scroll_ = 0;       // first table row shown (render keeps the selection in view)
+    mutable int last_pane_lines_ = 0; // lines of the detail pane or help at the last render(), to bound scrolling
+    void scroll_pane(int delta);
 };
 
 }  // namespace iotrace
