@@ -112,6 +112,7 @@ void Tracer::discover(const std::vector<int>& tgids) {
 }
 
 Snapshot Tracer::frame() {
+    framed_ = true;
     Snapshot snap;
     snap.version = IOTRACE_VERSION;
     snap.availability = load_report_.availability;
@@ -142,7 +143,9 @@ Snapshot Tracer::frame() {
     auto fds = read_fd_stats(skel_->maps.fds, live, false);
     auto threads = read_thread_stats(skel_->maps.threads, slots, live, false, true);
 
-    snap.processes.reserve(live.size());
+    snap.processes.reserve(live.size() + static_cast<size_t>(std::count_if(
+                                             records_.begin(), records_.end(),
+                                             [](const auto& kv) { return kv.second.harvested; })));
     for (auto it = records_.begin(); it != records_.end();) {
         Record& r = it->second;
         const int tgid = it->first;

@@ -133,6 +133,9 @@ void Tracer::open_configured(const TracerConfig& config) {
     bpf_map__set_max_entries(skel_->maps.proc_stats, std::max<__u32>(nslots_, 1));
     bpf_map__set_max_entries(skel_->maps.free_slots, std::max<__u32>(nslots_, 1));
     bpf_map__set_max_entries(skel_->maps.thread_stats, std::max<__u32>(ntslots_, 1));
+    // System-wide, every exit of a process that made a traced call is an
+    // event: room for a fork storm's while a refresh is being drawn.
+    if (config.trace_all) bpf_map__set_max_entries(skel_->maps.events, kAllEventsRing);
     bpf_map__set_max_entries(skel_->maps.free_tslots, std::max<__u32>(ntslots_, 1));
 }
 
@@ -438,6 +441,8 @@ void Tracer::handle(const iot_event& e) {
     }
 }
 
+int Tracer::ring_fd() const { return ring_buffer__epoll_fd(ring_); }
+
 void Tracer::poll(int timeout_ms, bool sweep) {
     ring_events_ = 0;
     int n = ring_buffer__poll(ring_, timeout_ms);
@@ -588,7 +593,8 @@ void Tracer::free_proc_slot(int tgid) {
 }
 
 bool Tracer::all_exited() const {
-    if (records_.empty()) return forgot_any_;
+    // with frames: once the last one's exit has been in a frame
+    if (framed_ || records_.empty()) return records_.empty() && forgot_any_;
     for (const auto& [tgid, r] : records_)
         if (!r.exited) return false;
     return true;

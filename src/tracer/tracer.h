@@ -68,11 +68,15 @@ public:
     // per-fd maps that frees the rest of their entries waits for frame().
     void poll(int timeout_ms, bool sweep = true);
 
+    // The ring buffer's epoll fd: readable when lifecycle events wait for poll().
+    int ring_fd() const;
+
     // Marks a target whose exit the kernel could not report (it was already
     // gone when it was added).
     void mark_exited(int tgid);
 
-    // True once every target has exited (false while there are none).
+    // True once every target has exited (false while there are none); once
+    // frame() is in use, once the last one's exit has been in a frame.
     bool all_exited() const;
     std::vector<int> live_targets() const;
 
@@ -161,9 +165,11 @@ private:
     // /proc entry left (their exit event is on its way; if it never comes,
     // the next frame takes them as exited)
     std::set<int> unresolved_;
+    bool framed_ = false;      // frame() has been called: exited records go once shown
     bool forgot_any_ = false;  // frame() has dropped an exited process's record
     size_t ring_events_ = 0;       // handled in the current poll
     static constexpr size_t kEventsPerPoll = 16384;
+    static constexpr __u32 kAllEventsRing = 2u << 20;  // system-wide: ~37,000 events (256 KiB otherwise)
     static constexpr size_t kPreloadsPerPoll = 256;   // each reads /proc
     static constexpr size_t kHarvestsPerPoll = 4096;  // one walk per map per batch
     std::vector<std::string> warnings_;
