@@ -1,6 +1,7 @@
 #include "top/run_top.h"
 
 #include <malloc.h>
+#include <poll.h>
 #include <pwd.h>
 #include <unistd.h>
 
@@ -17,6 +18,7 @@
 #include "proc/proc_info.h"
 #include "top/batch.h"
 #include "top/frame.h"
+#include "top/housekeeper.h"
 #include "top/keys.h"
 #include "top/paint.h"
 #include "top/screen.h"
@@ -63,7 +65,8 @@ bool write_out(const std::string& text) {
 struct Session {
     const Options& o;
     Tracer& tracer;
-    Launched* child;  // -- CMD, or null
+    Housekeeper& keeper;  // the tracer's polls between refreshes; its lock for every use of the tracer
+    Launched* child;      // -- CMD, or null
     bool system_wide;
     Output out;
     TopState state;
@@ -71,19 +74,34 @@ struct Session {
     SelfCpu cpu;
     Clock::time_point start = Clock::now();
     Clock::time_point last_frame = start;
+    Clock::time_point last_liveness = start;
     long frames = 0;
-    size_t peak_processes = 0;  // in a frame since the last malloc_trim
+    bool targets_gone = false;  // with -p or -- CMD: the last one's exit has been shown
+    static constexpr size_t kTrimAbove = 16u << 20;  // free bytes in the heap
 
     // One refresh: a frame from the tracer into the view, shown. False when
     // the output is gone.
     bool refresh() {
+        keeper.rethrow();
         TopFrame f;
-        f.snap = tracer.frame();
-        auto now = Clock::now();
+        Clock::time_point now;
+        {
+            auto held = keeper.lock();
+            // The kernel reports exits; this catches what it could not (a
+            // process gone while it was being added, a lost event).
+            if (Clock::now() - last_liveness >= std::chrono::seconds(1)) {
+                for (int tgid : tracer.live_targets())
+                    if (!process_exists(tgid)) tracer.mark_exited(tgid);
+                last_liveness = Clock::now();
+            }
+            f.snap = tracer.frame();
+            now = Clock::now();
+            f.traced_processes = tracer.live_processes();
+            targets_gone = !system_wide && tracer.all_exited();
+        }
         f.t_s = std::chrono::duration<double>(now - start).count();
         f.snap.duration_s = f.t_s;
         f.self_cpu_pct = cpu.sample();
-        f.traced_processes = tracer.live_processes();
         state.update(f);
         last_frame = now;
         ++frames;
@@ -99,14 +117,10 @@ struct Session {
             ok = write_out(json_line(state));
             break;
         }
-        // a fork storm's frames are big, then gone: once they shrink, give
-        // the freed pages back
-        size_t n = f.snap.processes.size();
-        if (n * 2 < peak_processes) {
-            malloc_trim(0);
-            peak_processes = n;
-        }
-        peak_processes = std::max(peak_processes, n);
+        // A fork storm's thousands of processes fill the frames, the rates
+        // and the diagnosis windows, then leave them: once much is free,
+        // give it back to the system.
+        if (mallinfo2().fordblks > kTrimAbove) malloc_trim(0);
         return ok;
     }
 
@@ -118,28 +132,21 @@ struct Session {
         return true;
     }
 
-    // Until the next refresh is due (at most wait_ms): keys, lifecycle events.
-    // False to quit.
+    // Until the next refresh is due (at most wait_ms): keys. A signal ends
+    // the wait. False to quit.
     bool wait(int wait_ms) {
+        keeper.rethrow();
         if (screen) {
             int k = screen->key(wait_ms);
             while (k >= 0) {
                 if (!key(k)) return false;
                 k = screen->key(0);
             }
-            tracer.poll(0, false);
         } else {
-            tracer.poll(wait_ms, false);
+            ::poll(nullptr, 0, wait_ms);
         }
         if (child) child->reap();
         return true;
-    }
-
-    // The kernel reports exits; this catches what it could not (a process
-    // gone while it was being added, a lost event).
-    void check_liveness() {
-        for (int tgid : tracer.live_targets())
-            if (!process_exists(tgid)) tracer.mark_exited(tgid);
     }
 
     void run() {
@@ -148,7 +155,6 @@ struct Session {
                              ? start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o.duration_s))
                              : Clock::time_point::max();
         auto next = start + interval;
-        auto last_liveness = start;
         while (!stop_requested()) {
             auto now = Clock::now();
             if (now >= end) {
@@ -157,14 +163,10 @@ struct Session {
                 return;
             }
             if (now >= next) {
-                if (now - last_liveness >= std::chrono::seconds(1)) {
-                    check_liveness();
-                    last_liveness = now;
-                }
                 if (!refresh()) return;
                 if (o.refreshes && frames >= o.refreshes) return;
                 // with -p or -- CMD: the frame that showed the last one exit was the last
-                if (!system_wide && tracer.all_exited()) return;
+                if (targets_gone) return;
                 next += interval;
                 if (next <= now) next = now + interval;  // a refresh took longer than -i
                 continue;
@@ -219,9 +221,16 @@ int run_top(const Options& o) {
                  out == Output::Screen ? "q or Ctrl-C" : "Ctrl-C");
     std::fflush(stderr);
 
-    Session s{.o = o, .tracer = tracer, .child = child.get(), .system_wide = system_wide, .out = out, .state = TopState{}};
+    Housekeeper keeper(tracer);
+    Session s{.o = o,
+              .tracer = tracer,
+              .keeper = keeper,
+              .child = child.get(),
+              .system_wide = system_wide,
+              .out = out,
+              .state = TopState{}};
     if (out == Output::Screen) s.screen = std::make_unique<Screen>();
-    s.start = s.last_frame = Clock::now();
+    s.start = s.last_frame = s.last_liveness = Clock::now();
     s.cpu = SelfCpu{};
     if (child) child->release();
     if (s.screen) paint(s.state.render(s.screen->rows(), s.screen->cols()));
