@@ -5,9 +5,10 @@ set -eu
 
 # The last two lines: real servers and load tools the diagnosis tests run on
 # loopback; qemu and busybox for the test on Debian 12's kernel (its kernel
-# package is fetched by tests/kernel/fetch-kernel.sh, not installed).
+# package is fetched by tests/kernel/fetch-kernel.sh, not installed). tmux:
+# the terminal the tests of iotrace top type into and read.
 PKGS="make g++ gcc clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev libfmt-dev
-libcli11-dev nlohmann-json3-dev libgtest-dev libncurses-dev libdw-dev libc6-dev strace python3
+libcli11-dev nlohmann-json3-dev libgtest-dev libncurses-dev libdw-dev libc6-dev strace python3 tmux
 nginx-light redis-server redis-tools wrk nodejs memcached golang-go apache2 socat
 qemu-system-x86 busybox-static"
 
