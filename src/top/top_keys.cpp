@@ -48,7 +48,6 @@ Action TopState::key(int k) {
         switch (k) {
         case keys::kEscape:
         case keys::kLeft:
-        case 'h':
             detail_ = false;
             detail_scroll_ = 0;
             return Action::Redraw;
