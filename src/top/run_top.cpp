@@ -70,8 +70,8 @@ struct Session {
     bool system_wide;
     Output out;
     TopState state;
-    std::unique_ptr<Screen> screen;
-    SelfCpu cpu;
+    std::unique_ptr<Screen> screen{};
+    SelfCpu cpu{};
     Clock::time_point start = Clock::now();
     Clock::time_point last_frame = start;
     Clock::time_point last_liveness = start;
@@ -199,7 +199,8 @@ int run_top(const Options& o) {
                                .uid_filter = only_uid,
                                .verbose = o.verbose,
                                .proc_slots = o.proc_slots,
-                               .thread_slots = o.thread_slots});
+                               .thread_slots = o.thread_slots,
+                               .fail_progs = {}});
     warn_about_load(tracer);
     std::string what;
     if (system_wide) {
