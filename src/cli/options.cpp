@@ -100,6 +100,11 @@ CLI::App* add_top(CLI::App& app, Options& o) {
     top->add_option("--thread-slots", o.thread_slots, "Per-thread counter slots")
         ->check(CLI::NonNegativeNumber)
         ->group("");
+    // Not for users: the tests take a degraded load's path.
+    top->add_option("--fail-prog", o.fail_progs, "Treat these BPF programs as not loaded (NAME[,NAME...])")
+        ->delimiter(',')
+        ->type_name("NAME")
+        ->group("");
     return top;
 }
 

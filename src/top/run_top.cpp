@@ -200,7 +200,7 @@ int run_top(const Options& o) {
                                .verbose = o.verbose,
                                .proc_slots = o.proc_slots,
                                .thread_slots = o.thread_slots,
-                               .fail_progs = {}});
+                               .fail_progs = o.fail_progs});
     warn_about_load(tracer);
     std::string what;
     if (system_wide) {

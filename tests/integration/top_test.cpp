@@ -262,6 +262,23 @@ TEST(TopSystemWide, OnlyUserShowsThatUsersProcessesOnly) {
     }
 }
 
+// A degraded load (a program the kernel refused, forced here): top warns as
+// the report mode does, runs without it, and shows what it did count.
+TEST(TopCli, DegradedLoadWarnsAndRuns) {
+    std::vector<std::string> argv{iotrace_path(), "top", "--json", "-i", "0.3", "--fail-prog", "exit_select", "--"};
+    for (const auto& a : ticker_argv("select", 100, 60)) argv.push_back(a);
+    Child it(argv);
+    ASSERT_TRUE(it.wait_exit(20s)) << it.err();
+    ASSERT_EQ(it.exit_code(), 0) << it.err();
+    EXPECT_NE(it.err().find("iotrace: warning: select readiness unavailable"), std::string::npos) << it.err();
+    const int pid = static_cast<int>(var_in(it.out(), "pid"));
+    uint64_t waits = 0;
+    for (const json& l : json_lines(it.out())) {
+        if (const json* p = proc_in(l, pid)) waits += count_of(*p, "waits");
+    }
+    EXPECT_EQ(waits, 60u) << it.out();  // the counts stay (exit_select_basic)
+}
+
 TEST(TopCli, UnknownUserIsAUsageError) {
     Child it({iotrace_path(), "top", "-U", "no-such-user-here", "-n", "1"});
     ASSERT_TRUE(it.wait_exit()) << it.err();
