@@ -226,7 +226,9 @@ TEST(TopSystemWide, FindsAWorkloadItWasNotPointedAt) {
         ++seen;
         EXPECT_EQ(p->value("comm", ""), "ticker");
         EXPECT_FALSE(p->value("exited", true));
-        if (i > 0) EXPECT_NEAR(p->value("waits_per_s", 0.0), 100, 15) << p->dump();
+        if (i > 0) {
+            EXPECT_NEAR(p->value("waits_per_s", 0.0), 100, 15) << p->dump();
+        }
     }
     EXPECT_EQ(seen, lines.size()) << "the ticker is in every refresh";
     const json* last = proc_in(lines.back(), tk.pid());
