@@ -28,6 +28,19 @@ using namespace std::chrono_literals;
 
 constexpr int kNobody = 65534;
 
+// A ticker's rate as top shows it: RATE, unless the machine is so busy that
+// the ticker ran late (a late timerfd read takes several expirations at once,
+// so its loop falls behind). The median of several intervals is held close,
+// each one loosely.
+constexpr double kRateTolerance = 0.15;  // of RATE, for a median
+constexpr double kRateSlack = 0.5;       // of RATE, for one interval
+
+double median(std::vector<double> v) {
+    if (v.empty()) return -1;
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+}
+
 // The JSON objects among the lines of out (a launched command writes its
 // own lines to the same stdout).
 std::vector<json> json_lines(const std::string& out) {
@@ -128,6 +141,7 @@ TEST_P(TopJson, CountsOverTheRefreshesAddUpToTheWorkload) {
     uint64_t waits = 0, ready = 0, empty = 0, recv = 0, bytes = 0, eagain = 0;
     size_t exited_lines = 0;
     double t_prev = 0;
+    std::vector<double> wait_rates, recv_rates;
     for (size_t i = 0; i < lines.size(); ++i) {
         const json& l = lines[i];
         EXPECT_EQ(l.value("tool", ""), "iotrace");
@@ -153,13 +167,16 @@ TEST_P(TopJson, CountsOverTheRefreshesAddUpToTheWorkload) {
         // a whole interval of the loop: its rate (the first starts with the
         // launch, the last ends with the exit)
         if (i > 0 && i + 2 < lines.size()) {
-            EXPECT_NEAR(p->value("waits_per_s", 0.0), 100, 15) << l.dump();
-            EXPECT_NEAR(p->value("recv_per_s", 0.0), 100, 15) << l.dump();
+            wait_rates.push_back(p->value("waits_per_s", 0.0));
+            recv_rates.push_back(p->value("recv_per_s", 0.0));
+            EXPECT_NEAR(wait_rates.back(), 100, 100 * kRateSlack) << l.dump();
             EXPECT_EQ(p->value("empty_pct", -1.0), 0.0) << l.dump();
             EXPECT_EQ(p->value("ready_per_wait", 0.0), 1.0) << l.dump();
         }
     }
     EXPECT_EQ(exited_lines, 1u);
+    EXPECT_NEAR(median(wait_rates), 100, 100 * kRateTolerance);
+    EXPECT_NEAR(median(recv_rates), 100, 100 * kRateTolerance);
     EXPECT_EQ(waits, static_cast<uint64_t>(kN));
     EXPECT_EQ(ready, static_cast<uint64_t>(kN));
     EXPECT_EQ(empty, 0u);
@@ -218,6 +235,7 @@ TEST(TopSystemWide, FindsAWorkloadItWasNotPointedAt) {
     std::vector<json> lines = json_lines(it.out());
     ASSERT_EQ(lines.size(), 5u) << it.out();
     size_t seen = 0;
+    std::vector<double> rates;
     for (size_t i = 0; i < lines.size(); ++i) {
         EXPECT_EQ(proc_in(lines[i], it.pid()), nullptr) << "iotrace lists itself: " << lines[i].dump();
         EXPECT_GE(lines[i].value("traced_processes", 0), 1) << lines[i].dump();
@@ -226,10 +244,9 @@ TEST(TopSystemWide, FindsAWorkloadItWasNotPointedAt) {
         ++seen;
         EXPECT_EQ(p->value("comm", ""), "ticker");
         EXPECT_FALSE(p->value("exited", true));
-        if (i > 0) {
-            EXPECT_NEAR(p->value("waits_per_s", 0.0), 100, 15) << p->dump();
-        }
+        if (i > 0) rates.push_back(p->value("waits_per_s", 0.0));
     }
+    EXPECT_NEAR(median(rates), 100, 100 * kRateTolerance);
     EXPECT_EQ(seen, lines.size()) << "the ticker is in every refresh";
     const json* last = proc_in(lines.back(), tk.pid());
     ASSERT_TRUE(last);
@@ -260,7 +277,7 @@ TEST(TopSystemWide, OnlyUserShowsThatUsersProcessesOnly) {
         const json* p = proc_in(lines.back(), mine_pid);
         ASSERT_TRUE(p) << lines.back().dump();
         EXPECT_EQ(p->value("comm", ""), "tick_nobody");
-        EXPECT_NEAR(p->value("waits_per_s", 0.0), 100, 15) << p->dump();
+        EXPECT_NEAR(p->value("waits_per_s", 0.0), 100, 100 * kRateSlack) << p->dump();
     }
 }
 
@@ -492,8 +509,8 @@ TEST(TopScreen, RowsKeysDetailResizeAndQuit) {
     EXPECT_TRUE(tm.alternate_on());
     EXPECT_NE(s.find("iotrace top - "), std::string::npos) << s;
     EXPECT_NE(s.find("processes: 2 traced"), std::string::npos) << s;
-    EXPECT_NEAR(figure(s, tk.fast.pid(), "WAITS/s"), 100, 15) << s;
-    EXPECT_NEAR(figure(s, tk.slow.pid(), "WAITS/s"), 40, 8) << s;
+    EXPECT_NEAR(figure(s, tk.fast.pid(), "WAITS/s"), 100, 100 * kRateSlack) << s;
+    EXPECT_NEAR(figure(s, tk.slow.pid(), "WAITS/s"), 40, 40 * kRateSlack) << s;
     auto fast_row = row_of(s, tk.fast.pid()), slow_row = row_of(s, tk.slow.pid());
     ASSERT_GE(fast_row.size(), 4u) << s;
     ASSERT_GE(slow_row.size(), 4u) << s;
