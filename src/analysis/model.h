@@ -5,18 +5,21 @@
 
 #include <string>
 
+#include "analysis/figures.h"
 #include "model/diagnosis.h"
 #include "model/snapshot.h"
 
 namespace iotrace {
 
-// readiness: whether the readiness figures were counted (a degraded load
-// may lack them, src/model/unavailable.h); without them no EAGAIN is set
-// aside as the drain of a reported fd.
-Model classify(const ProcessStats& p, bool readiness = true);
+// c: what was counted (a degraded load may lack the readiness figures or
+// the calls' times, src/model/unavailable.h). Without readiness no EAGAIN
+// is set aside as a drain; without the times the time asleep in waits is
+// not weighed.
+Model classify(const ProcessStats& p, const Counted& c = {});
 
 // A thread's own calls decide (its ready events included); the epoll trigger
-// figures are the owner's (fds are shared by the process's threads).
-Model classify_thread(const ThreadStats& t, const ProcessStats& owner, bool readiness = true);
+// figures are the owner's (fds are shared by the process's threads), and so
+// is the wait family of a thread fed by the process's waits.
+Model classify_thread(const ThreadStats& t, const ProcessStats& owner, const Counted& c = {});
 
 }  // namespace iotrace

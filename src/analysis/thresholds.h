@@ -33,6 +33,21 @@ inline constexpr uint64_t kIoSleepMinPct = 10;
 inline constexpr uint64_t kBusyPct = 50;
 inline constexpr uint64_t kBusySleepPct = 10;
 
+// Sleeps in its waits: time off CPU in waits (some of which slept) is at
+// least this share of the time in all the probed calls. Such a process does
+// not spin, whatever its call counts say: it is never busy-poll, and its
+// EAGAIN on fds no wait reported are checks between sleeps, not IO the
+// waits were meant to drive (socat reads its diagnostics socketpair with
+// MSG_DONTWAIT at every log call).
+inline constexpr uint64_t kWaitSleepPct = 50;
+
+// A thread without readiness of its own is fed by the process's waits when
+// its receives do not sleep, some returned EAGAIN (its fds are
+// non-blocking) and at least this share of those EAGAIN drained a reported
+// fd: it reads what another thread's wait reported (Go's netpoller hands
+// fds to whichever thread runs the goroutine).
+inline constexpr uint64_t kFedDrainPct = 50;
+
 // epoll-et / epoll-lt: at least this share of the counted epoll fds is edge-
 // (level-) triggered; between the two it is epoll-mixed.
 inline constexpr uint64_t kTriggerPct = 90;
