@@ -24,6 +24,14 @@ const char* by_share_of_waits(uint64_t part, uint64_t waits) {
     return "low";
 }
 
+// The lower of the two: by share of the waits, and by rate.
+const char* by_share_and_rate(uint64_t part, uint64_t waits, double per_s, double high, double medium) {
+    std::string by_share = by_share_of_waits(part, waits);
+    const char* by_rate = severity_by(per_s, high, medium, 0);
+    if (by_share == "low" || std::string(by_rate) == "low") return "low";
+    return by_share == "medium" ? "medium" : by_rate;
+}
+
 bool rereport_applies(uint64_t count, uint64_t waits) {
     return count >= kMinEvents && at_least_pct(count, waits, kRereportPct);
 }
@@ -147,8 +155,8 @@ MaybeFinding lt_rereports_partial(const Ctx& c) {
     std::string text = fmt::format(
         "{} level-triggered reports ({} per wait) named an fd read but not drained since the previous report{}: {}",
         n(r), dec(share(r, w), 2), worst_fd_words(fd, &FdStats::lt_rereports_partial), advice);
-    return make_finding("lt_rereports_partial", by_share_of_waits(r, w), text,
-                        rereport_figs(c, r, fd, &FdStats::lt_rereports_partial));
+    const char* sev = by_share_and_rate(r, w, c.rate(static_cast<double>(r)), kPartialHighPerS, kPartialMediumPerS);
+    return make_finding("lt_rereports_partial", sev, text, rereport_figs(c, r, fd, &FdStats::lt_rereports_partial));
 }
 
 MaybeFinding epollout_busy_loop(const Ctx& c) {

@@ -89,6 +89,12 @@ inline constexpr double kEmptyMediumPerS = 100;
 inline constexpr uint64_t kRereportPct = 1;
 inline constexpr uint64_t kRereportHighPct = 50;
 inline constexpr uint64_t kRereportMediumPct = 10;
+// lt_rereports_partial is medium or high only at a rate as well: each costs
+// one wait that brought nothing new, which matters per second (libuv >= 1.45
+// accepts one connection per wakeup on purpose, so a burst of connections
+// is a large share of a quiet loop's waits at a few dozen per second).
+inline constexpr double kPartialHighPerS = 1000;
+inline constexpr double kPartialMediumPerS = 100;
 
 // busy_poll: futile calls (empty zero-timeout waits + EAGAIN beyond the
 // drains) per second.

@@ -49,6 +49,8 @@ const std::vector<StraceExp>& strace_table() {
                               {"read", {3000, 1000}}, {"write", {2000, 0}}}},
         {"poll", {{"accept4", {65, 1}}, {"poll", {251, 0}}, {"read", {2000, 0}}, {"write", {2000, 0}}}},
         {"select", {{"accept4", {65, 1}}, {"select", {251, 0}}, {"read", {2000, 0}}, {"write", {2000, 0}}}},
+        {"epoll-accept-one", {{"accept4", {64, 0}}, {"epoll_ctl", {65, 0}}, {"epoll_wait", {314, 0}},
+                              {"read", {2000, 0}}, {"write", {2000, 0}}}},
         {"idle", {}},
         {"idle-waits", {{"epoll_wait", {20, 0}}}},
         // habits.c, with -f: socat-relay's client process writes and reads

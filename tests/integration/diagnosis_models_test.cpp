@@ -38,6 +38,11 @@ std::vector<std::string> plus(std::vector<std::string> v, const std::vector<std:
     return v;
 }
 
+std::vector<std::string> minus(std::vector<std::string> v, const std::string& id) {
+    v.erase(std::remove(v.begin(), v.end(), id), v.end());
+    return v;
+}
+
 // Never on socat's habits (tests/workloads/habits.c): it sleeps in pselect6,
 // never spins, and no finding but the relay's syscalls per message applies.
 const std::vector<std::string> kHabitsNever = {
@@ -93,6 +98,12 @@ const std::vector<ModeExp>& modes() {
         {"epoll-et-oneshot",
          {"epoll-et", "oneshot", true, {}, plus(kLoopNever, {"select_scan_cost", "bookkeeping_copy"})},
          "epoll-et", {}},
+        // libuv's listener, one accept per wakeup: 63 partial re-reports of
+        // the listener in ~315 waits (20%) at thousands per second: medium.
+        {"epoll-accept-one",
+         {"epoll-lt", "", true, {"lt_rereports_partial"},
+          plus(minus(kLoopNever, "lt_rereports_partial"), {"select_scan_cost", "bookkeeping_copy"})},
+         "epoll-lt", {}},
         // 65 fds watched per wait to find 4: the scan finding; 650 bytes of
         // pollfd array copied per wait against 1,024 of data: bookkeeping.
         {"poll", {"poll", "", true, {"select_scan_cost", "bookkeeping_copy"}, kLoopNever}, "poll", {}},
@@ -439,6 +450,35 @@ TEST(DiagnosisModelsFigures, SocatRelayChecksAreNotDrains) {
     EXPECT_NE(text.find("): most EAGAIN reads were of fds no wait reported: watch those fds in the wait"),
               std::string::npos)
         << text;
+    if (HasFailure()) ADD_FAILURE() << brief(*p);
+}
+
+// One accept per wakeup (libuv >= 1.45) at thousands per second: the
+// listener's 63 partial re-reports are 20% of the waits, and at that rate
+// the share decides: medium.
+TEST(DiagnosisModelsFigures, AcceptingOnePerWakeupAtAHighRateIsMedium) {
+    const json* p = process_of("epoll-accept-one");
+    ASSERT_NE(p, nullptr);
+    int listener = -1;
+    for (const auto& fd : (*p)["fds"])
+        if (fd.value("peer", "x").empty()) {
+            listener = fd.value("fd", -1);
+            EXPECT_EQ(u64(fd, "reported"), 64u);
+            EXPECT_EQ(u64(fd, "reads"), 64u);
+            EXPECT_EQ(u64(fd, "lt_rereports_partial"), 63u);
+        }
+    ASSERT_GE(listener, 0) << (*p)["fds"].dump(1);
+    EXPECT_EQ(u64((*p)["readiness"], "lt_rereports_partial"), 63u);
+    const json* f = finding_of(*p, "lt_rereports_partial");
+    ASSERT_NE(f, nullptr) << model_line(*p);
+    EXPECT_EQ(f->value("severity", ""), "medium");
+    const json& fig = (*f)["figures"];
+    EXPECT_EQ(fig.value("count", -1.0), 63.0);
+    EXPECT_DOUBLE_EQ(fig.value("per_wait", -1.0), 63.0 / static_cast<double>(u64((*p)["waits"], "calls")));
+    EXPECT_GE(fig.value("per_s", -1.0), 100.0) << "a run this short makes a high rate";
+    EXPECT_EQ(fig.value("worst_fd", -2.0), listener);
+    EXPECT_EQ(fig.value("worst_fd_count", -1.0), 63.0);
+    EXPECT_NE(f->value("text", "").find("accept until EAGAIN"), std::string::npos);
     if (HasFailure()) ADD_FAILURE() << brief(*p);
 }
 

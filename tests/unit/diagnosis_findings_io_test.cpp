@@ -369,7 +369,7 @@ TEST(DiagnosisFindingsIo, WorstFirst) {
     s.p.readiness.et_notifications = 1000;
     s.p.readiness.et_undrained = 5;
     s.p.readiness.et_stalls = 5;               // et_stall_risk: low
-    s.p.readiness.lt_rereports_partial = 600;  // 60% of the waits: high
+    s.p.readiness.lt_rereports_partial = 10000;  // 10 per wait, 1,000 per second: high
     s.p.copy.wait_in_bytes = 1 << 20;          // bookkeeping_copy: low
     EXPECT_EQ(ids(find_issues(s, 10)),
               (std::vector<std::string>{"lt_rereports_partial", "et_stall_risk", "syscalls_per_message", "small_reads",
