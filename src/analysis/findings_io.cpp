@@ -92,14 +92,17 @@ MaybeFinding blocking_switches(const Ctx& c) {
 // same bytes take more calls. A full read alone proves nothing (a protocol
 // reading exactly one message fills its buffer and leaves the socket empty):
 // the evidence that more was waiting is the fd being reported again after a
-// partial read, or an ET notification left undrained.
+// partial read, or an ET stall: new data announced while the previous
+// notification's was still not drained by any thread. Not et_undrained: a
+// runtime that hands the fd to another thread (Go's netpoller) waits again
+// before that thread reads it to EAGAIN, and nothing was left behind.
 MaybeFinding small_reads(const Ctx& c) {
     uint64_t reads = data_reads(c.p);
     if (reads < kMinSample) return std::nullopt;
     double avg = share(c.p.recv.bytes, reads);
     uint64_t full = reads - std::min(reads, c.p.recv.short_reads);
     if (avg >= kSmallReadBytes || !at_least_pct(full, reads, kFullReadPct)) return std::nullopt;
-    uint64_t left_behind = c.p.readiness.lt_rereports_partial + c.p.readiness.et_undrained;
+    uint64_t left_behind = c.p.readiness.lt_rereports_partial + c.p.readiness.et_stalls;
     if (!at_least_pct(left_behind, full, kLeftBehindPct)) return std::nullopt;
     double per_s = c.rate(d(reads));
     std::string text = fmt::format(

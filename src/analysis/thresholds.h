@@ -120,8 +120,8 @@ inline constexpr size_t kEtListedFds = 5;
 inline constexpr uint64_t kMinSample = 100;
 inline constexpr double kSmallReadBytes = 1024;
 inline constexpr uint64_t kFullReadPct = 50;
-// ... and data left behind (partial LT re-reports + undrained ET
-// notifications) after >= kLeftBehindPct of those full reads.
+// ... and data left behind (partial LT re-reports + ET stalls) after
+// >= kLeftBehindPct of those full reads.
 inline constexpr uint64_t kLeftBehindPct = 10;
 inline constexpr double kReadsHighPerS = 10000;
 inline constexpr double kReadsMediumPerS = 1000;

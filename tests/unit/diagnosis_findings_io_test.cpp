@@ -155,7 +155,7 @@ TEST(DiagnosisFindingsIo, BlockingSwitches) {
     EXPECT_FALSE(has(find_issues(thread_per_connection(3000), 31.1), "blocking_switches"));
 }
 
-// left_behind: partial LT re-reports (data left after a full read); by
+// left_behind: partial LT re-reports (data left after a full read) here; by
 // default a tenth of the reads.
 Proc reader(uint64_t reads, uint64_t bytes, uint64_t short_reads, int64_t left_behind = -1) {
     Proc s;
@@ -185,7 +185,21 @@ TEST(DiagnosisFindingsIo, FullReadsLeavingNothingAreNotSmallReads) {
     EXPECT_FALSE(has(find_issues(reader(1000, 256'000, 0, 99), 1), "small_reads"));  // < 10% of 1,000 full reads
     EXPECT_TRUE(has(find_issues(reader(1000, 256'000, 0, 100), 1), "small_reads"));
     Proc et = reader(1000, 256'000, 0, 0);
-    et.p.readiness.et_undrained = 100;  // undrained ET notifications count too
+    et.p.readiness.et_stalls = 100;  // ET stalls count too: data sat until more came
+    EXPECT_TRUE(has(find_issues(et, 1), "small_reads"));
+    EXPECT_EQ(only(find_issues(et, 1), "small_reads").figures[3], (std::pair<std::string, double>{"left_behind", 100}));
+}
+
+// Undrained ET notifications are no evidence: a netpoller waits again while
+// another thread is about to read the fd to EAGAIN (readiness.md). Only a
+// stall, data nobody drained before new data came, is data left behind.
+TEST(DiagnosisFindingsIo, UndrainedHandoffsAreNotSmallReads) {
+    Proc et = reader(1000, 256'000, 0, 0);
+    et.p.readiness.et_notifications = et.p.readiness.et_undrained = 1000;
+    EXPECT_FALSE(has(find_issues(et, 1), "small_reads"));
+    et.p.readiness.et_stalls = 99;  // under 10% of the 1,000 full reads
+    EXPECT_FALSE(has(find_issues(et, 1), "small_reads"));
+    et.p.readiness.et_stalls = 100;
     EXPECT_TRUE(has(find_issues(et, 1), "small_reads"));
 }
 
