@@ -110,12 +110,18 @@ MaybeFinding lt_rereports_unread(const Ctx& c) {
         "read a reported fd before waiting again, or stop watching it while you defer it ({})",
         n(u), dec(share(u, w), 2), worst_fd_words(fd, &FdStats::lt_rereports_unread),
         epoll ? "EPOLL_CTL_DEL, or EPOLLET" : "take it out of the set");
+    // Threads with an epoll fd each (memcached's workers) re-report only to
+    // themselves. Herd re-reports, an unread fd reported by one epoll fd to
+    // a second thread, are the evidence that threads share one: only then
+    // may some of these re-reports be one event handed on.
     int k = epoll_threads(c.p);
-    if (epoll && k >= 2)
+    uint64_t herd = c.p.readiness.herd_rereports;
+    if (epoll && herd > 0)
         text += fmt::format(
-            "; {} threads wait on epoll: if they share one epoll fd, a level-triggered event is handed to the next "
-            "thread while one handles it (EPOLLONESHOT or one epoll fd per thread avoids that)",
-            k);
+            "; {} threads wait on epoll and {} reports handed an unread fd to a second thread: they share an epoll "
+            "fd, which hands a level-triggered event to the next thread while one handles it (EPOLLONESHOT or one "
+            "epoll fd per thread avoids that)",
+            k, n(herd));
     Figs figs = rereport_figs(c, u, fd, &FdStats::lt_rereports_unread);
     figs.push_back({"epoll_threads", k});
     return make_finding("lt_rereports_unread", by_share_of_waits(u, w), text, figs);
