@@ -90,7 +90,8 @@ bool fed_by_waits(const Figures& f) {
 }
 
 // The IO is not driven by readiness: too little readiness for the IO calls
-// made, or the process sleeps in its reads rather than in its waits.
+// made (a thread fed by the process's waits has the process's), or the
+// process sleeps in its reads rather than in its waits.
 bool io_driven(const Figures& f) {
     return driven_io(f) > 0 && (!readiness_seen(f) || sleeps_in_io(f)) && !fed_by_waits(f);
 }
@@ -242,15 +243,15 @@ void io_lines(Verdict& v, const Figures& f) {
 
 // The family with most waits names the model. A thread fed by the
 // process's waits with none of its own is named by the process's waits.
-Model wait_model(const Figures& f, const Figures& owner, const TriggerCounts& t) {
-    const Figures& w = f.waits() > 0 ? f : owner;
-    std::vector<Family> fams = {{"epoll", w.epoll_waits}, {"poll", w.poll_waits}, {"select", w.select_waits}};
-    std::string line = waits_line(w, fams);
+Model wait_model(const Figures& own, const Figures& owner, const TriggerCounts& t) {
+    const Figures& f = own.waits() > 0 ? own : owner;  // whose waits name the family
+    std::vector<Family> fams = {{"epoll", f.epoll_waits}, {"poll", f.poll_waits}, {"select", f.select_waits}};
+    std::string line = waits_line(f, fams);
     Verdict v(fams[0].name);
-    v.say(&w == &f ? line : "no waits of its own; the process's: " + line);
-    v.cap(level(w.waits(), fams[0].calls, w.waits()));
-    io_lines(v, f);
-    if (v.m.name == "epoll") trigger_verdict(v, t, f.per_thread ? " (process-wide)" : "");
+    v.say(&f == &own ? line : "no waits of its own; the process's: " + line);
+    v.cap(level(f.waits(), fams[0].calls, f.waits()));
+    io_lines(v, own);
+    if (v.m.name == "epoll") trigger_verdict(v, t, own.per_thread ? " (process-wide)" : "");
     return v.done();
 }
 
