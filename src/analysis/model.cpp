@@ -226,10 +226,11 @@ void trigger_verdict(Verdict& v, const TriggerCounts& t, const char* scope) {
     }
 }
 
-// What a wait model adds when IO calls were set aside or came from other
-// threads' readiness.
+// What a wait model adds when setting checks aside decided rule 3 (with
+// them counted the readiness was too little), or when the IO came from
+// other threads' readiness.
 void io_lines(Verdict& v, const Figures& f) {
-    if (uint64_t checks = checks_set_aside(f); checks > 0)
+    if (uint64_t checks = checks_set_aside(f); checks > 0 && !at_least_pct(f.ready, f.io(), kReadyPerIoPct))
         v.say(fmt::format("{} EAGAIN {} on fds no wait reported, between waits asleep {} of the time in the probed "
                           "calls: checks between sleeps, not counted as IO",
                           n(checks), f.per_thread ? "receives" : "receives and accepts", sleep_share(f)));

@@ -56,6 +56,15 @@ TEST(DiagnosisSleep, SocatMasterSleepsInSelect) {
     EXPECT_TRUE(find_thread_issues(s.p.threads[0], s, 1.5).empty());
 }
 
+// The evidence names the checks only where setting them aside decided:
+// with 90 ready events, the 97 IO calls had readiness enough anyway.
+TEST(DiagnosisSleep, ChecksAreNamedWhereTheyDecided) {
+    Proc s = socat_master(900'000);
+    s.p.waits.ready = s.p.threads[0].ready = 90;
+    EXPECT_EQ(classify(s).evidence, Ev{"18 waits, 100.0% select"});
+    EXPECT_EQ(classify_thread(s.p.threads[0], s).evidence, Ev{"18 waits, 100.0% select"});
+}
+
 // The counts alone (no time asleep, or the times not counted) name it
 // busy-poll: 87 EAGAIN of 97 IO calls, 11 of 115 calls slept. That was the
 // diagnosis.
