@@ -16,7 +16,7 @@ VERSION    := 0.1.0
 CXXFLAGS   ?= -O2 -g
 CXXFLAGS   += -std=c++20 -Wall -Wextra -MMD -MP -Ibpf -Isrc -I$(BUILD) -DIOTRACE_VERSION='"$(VERSION)"'
 BPF_CFLAGS := -g -O2 -mcpu=v3 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -I$(BUILD) -Ibpf
-LDLIBS     := -lbpf -lelf -lz -lfmt
+LDLIBS     := -lbpf -ldw -lelf -lz -lfmt
 TEST_LIBS  := -lgtest -lgtest_main -pthread
 
 ifeq ($(V),1)

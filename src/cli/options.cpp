@@ -19,6 +19,7 @@ constexpr const char* kDescription =
 constexpr const char* kExamples =
     "Usage: iotrace [-p PID[,PID...]]... [-f] [-d SECONDS] [--per-process] [--json] [-o FILE] [-u USER] [-- CMD [ARGS...]]\n"
     "       iotrace --check [--json] [-o FILE]\n"
+    "       iotrace flame (-p PID[,PID...] [-f] | -- CMD) [-d SECONDS] -o FILE [--format F] [--weight W] [--stacks]\n"
     "\n"
     "Examples:\n"
     "  sudo iotrace -p 4242                 trace a running server until Ctrl-C\n"
@@ -85,6 +86,8 @@ std::variant<Options, ParseExit> parse_options(int argc, const char* const argv[
         ->type_name("NAME")
         ->group("");
 
+    CLI::App* flame = add_flame_command(app, o);
+
     // CLI11 wants argv order reversed when given a vector.
     std::vector<std::string> rev(args.rbegin(), args.rend());
     try {
@@ -99,6 +102,12 @@ std::variant<Options, ParseExit> parse_options(int argc, const char* const argv[
         return ParseExit{kExitUsage, std::string("iotrace: ") + e.what() + std::string("\nRun 'iotrace --help' for usage.\n")};
     }
 
+    if (flame->parsed()) {
+        if (o.check) return ParseExit{kExitUsage, "iotrace: --check and flame do not go together\n"};
+        if (auto error = check_flame_options(o))
+            return ParseExit{kExitUsage, *error + "\nRun 'iotrace flame --help' for usage.\n"};
+        return o;
+    }
     if (o.check) {
         // --check looks at this machine only: a target would be ignored,
         // so it is refused rather than silently dropped.
