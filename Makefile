@@ -98,6 +98,20 @@ $(BUILD)/workloads/%: tests/workloads/%.c $(wildcard tests/workloads/*.h)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) -O2 -g -Wall -Wextra -static -pthread $< -o $@
 
+# The flame tests' workload with frame pointers (a frame-pointer walk follows
+# its stacks), and again without them, for the truncation warning.
+$(BUILD)/workloads/flamepaths: tests/workloads/flamepaths.c $(wildcard tests/workloads/*.h)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -O2 -g -fno-omit-frame-pointer -fno-shrink-wrap -Wall -Wextra -static $< -o $@
+
+$(BUILD)/workloads/flamepaths-nofp: tests/workloads/flamepaths.c $(wildcard tests/workloads/*.h)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -O2 -g -fomit-frame-pointer -Wall -Wextra -static $< -o $@
+
+WORKLOADS += $(BUILD)/workloads/flamepaths-nofp
+
 workloads: $(WORKLOADS)
 
 # The qemu test of Debian 12's own kernel (tests/integration/kernel61_test.cpp):

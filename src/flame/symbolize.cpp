@@ -19,6 +19,14 @@ const Dwfl_Callbacks kCallbacks = {
 
 }  // namespace
 
+bool is_thread_entry(const std::string& name) {
+    static const char* const kEntries[] = {"_start", "__libc_start_main", "__libc_start_call_main", "start_thread",
+                                           "clone", "clone3", "__clone", "__clone3", "thread_start"};
+    for (const char* e : kEntries)
+        if (name == e) return true;
+    return false;
+}
+
 std::string demangle(const std::string& name) {
     if (name.rfind("_Z", 0) != 0) return name;
     int status = 0;
@@ -118,6 +126,14 @@ std::vector<SymbolFrame> Symbolizer::frames(int pid, int64_t stack_id) {
         // is inside the call
         for (auto it = ips->second.rbegin(); it != ips->second.rend(); ++it)
             out.push_back(symbolize(p, *it > 0 ? *it - 1 : 0));
+        // A thread's first function is its root: the C library's start
+        // code has no frame pointers, so a walk that goes on past it reads
+        // whatever its frame register held (garbage frames).
+        for (size_t i = out.size(); i-- > 0;)
+            if (is_thread_entry(out[i].name)) {
+                out.erase(out.begin(), out.begin() + static_cast<long>(i));
+                break;
+            }
     }
     cache_[key] = out;
     return out;

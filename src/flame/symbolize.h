@@ -23,6 +23,10 @@ struct SymbolFrame {
 // A C++ symbol demangled (abi::__cxa_demangle); any other name as it is.
 std::string demangle(const std::string& name);
 
+// The functions a thread starts in (_start, __libc_start_call_main,
+// start_thread, clone3, ...): frames() drops what a walk found beyond them.
+bool is_thread_entry(const std::string& name);
+
 // "START SIZE NAME" lines of a perf map (hex START and SIZE): the symbol
 // holding addr, or "".
 std::string perf_map_lookup(const std::string& perf_map, uint64_t addr);
@@ -35,7 +39,8 @@ public:
     Symbolizer& operator=(const Symbolizer&) = delete;
 
     // The frames of stack `stack_id` in process pid, root (outermost
-    // caller) first; empty when the stack is not known.
+    // caller) first, from the innermost thread entry function on (see
+    // is_thread_entry); empty when the stack is not known.
     std::vector<SymbolFrame> frames(int pid, int64_t stack_id);
 
 private:
