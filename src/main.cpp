@@ -97,7 +97,8 @@ int run_check(const Options& o) {
     MachineCheck m = read_machine();
     try {
         check_can_trace();
-        Tracer tracer(TracerConfig{.verbose = o.verbose, .fail_progs = o.fail_progs, .check_only = true});
+        Tracer tracer(TracerConfig{.verbose = o.verbose, .fail_progs = o.fail_progs, .check_only = true,
+                                   .flame = o.check_flame, .flame_stacks = o.check_flame});
         m.load = tracer.load_report();
     } catch (const Failure& f) {
         m.load_error = f.what();

@@ -79,6 +79,9 @@ std::variant<Options, ParseExit> parse_options(int argc, const char* const argv[
     app.add_option("--thread-slots", o.thread_slots, "Per-thread counter slots (default 4096)")
         ->check(CLI::NonNegativeNumber)
         ->group("");
+    // Not for users: the tests hold iotrace flame's programs to the budget too.
+    app.add_flag("--check-flame", o.check_flame, "With --check: load the programs as iotrace flame --stacks does")
+        ->group("");
     // Not for users: the tests take each degraded path by naming the BPF
     // programs to treat as refused by the verifier.
     app.add_option("--fail-prog", o.fail_progs, "Treat these BPF programs as not loaded (NAME[,NAME...])")
@@ -108,6 +111,8 @@ std::variant<Options, ParseExit> parse_options(int argc, const char* const argv[
             return ParseExit{kExitUsage, *error + "\nRun 'iotrace flame --help' for usage.\n"};
         return o;
     }
+    if (o.check_flame && !o.check)
+        return ParseExit{kExitUsage, "iotrace: --check-flame goes with --check\n"};
     if (o.check) {
         // --check looks at this machine only: a target would be ignored,
         // so it is refused rather than silently dropped.

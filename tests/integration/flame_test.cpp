@@ -17,6 +17,7 @@
 #include <regex>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "harness.h"
@@ -287,6 +288,41 @@ TEST(Flame, OwnershipSymlinkAndMissingOutput) {
     ASSERT_TRUE(none.wait_exit());
     EXPECT_EQ(none.exit_code(), 2);
     EXPECT_NE(none.err().find("-o FILE is required"), std::string::npos) << none.err();
+}
+
+// The report's lifecycle: -d on a process that goes on, and SIGINT or
+// SIGTERM on a launched one, end tracing and still write the file.
+TEST(Flame, EndsOnDurationAndSignals) {
+    TempDir tmp;
+    Child wl({workload("iowork"), "spin", "--wait"});
+    ASSERT_TRUE(wl.wait_out_line("ready")) << wl.err();
+    std::string file = tmp.path("d.folded");
+    Child it({iotrace_path(), "flame", "--weight", "count", "-d", "1", "-p", std::to_string(wl.pid()), "-o", file});
+    ASSERT_TRUE(it.wait_err_prefix(kTracingPrefix)) << it.err();
+    wl.signal(SIGUSR1);
+    ASSERT_TRUE(it.wait_exit()) << it.err();
+    EXPECT_EQ(it.exit_code(), 0) << it.err();
+    Stacks d = folded_stacks(read_file(file));
+    uint64_t spins = 0;
+    for (const auto& [k, v] : d)
+        if (k.find(";recvfrom;") != std::string::npos) spins += v;
+    EXPECT_GT(spins, 0u) << read_file(file);
+    wl.signal(SIGTERM);
+    ASSERT_TRUE(wl.wait_exit());
+
+    for (int sig : {SIGINT, SIGTERM}) {
+        std::string f = tmp.path("sig" + std::to_string(sig) + ".folded");
+        Child run({iotrace_path(), "flame", "--weight", "count", "-o", f, "--", workload("iowork"), "spin"});
+        auto line = run.wait_err_prefix(kTracingPrefix);
+        ASSERT_TRUE(line) << run.err();
+        int pid = pid_in_tracing_line(*line);
+        std::this_thread::sleep_for(std::chrono::milliseconds(300));  // let it make some calls
+        run.signal(sig);
+        ASSERT_TRUE(run.wait_exit()) << run.err();
+        EXPECT_EQ(run.exit_code(), 0) << run.err();
+        EXPECT_NE(read_file(f).find("iowork-" + std::to_string(pid) + ";"), std::string::npos) << read_file(f);
+        kill_and_reap(pid);
+    }
 }
 
 // -o - writes folded text on stdout.
