@@ -3,6 +3,7 @@
 #   make test     dependencies, build, unit and integration tests (as root)
 #   make kernel61 Debian 12's kernel and an initramfs for the qemu test
 #   make demo     dependencies, build, trace the bundled demo server
+#   make flame-demo  docs/flame-demo.svg and .png: iotrace flame of two demo servers
 #   make deps     install the Debian packages (scripts/install-deps.sh)
 
 BUILD      ?= build
@@ -45,7 +46,7 @@ KERNEL_DIR := $(BUILD)/kernel
 
 .DELETE_ON_ERROR:
 .SECONDARY:
-.PHONY: all deps test unit integration demo clean workloads kernel61
+.PHONY: all deps test unit integration demo flame-demo clean workloads kernel61
 
 all: $(BUILD)/iotrace
 
@@ -139,6 +140,10 @@ test: deps
 demo: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)scripts/demo.sh
+
+flame-demo: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)scripts/flame-demo.sh
 
 clean:
 	rm -rf $(BUILD)

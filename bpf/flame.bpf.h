@@ -104,12 +104,16 @@ static __always_inline __u32 flame_fd_kind(int fd)
 /* At entry, after the record is set up (the clock has not started yet). */
 static __always_inline void flame_enter(struct bpf_raw_tracepoint_args *ctx, struct inflight *f, __u64 a[5])
 {
-	__u32 sys = f->sys, tid = (__u32)f->id, k;
+	__u32 sys, tid, k;
 	struct offcpu_slot *s;
 	long id = IOT_FLAME_NO_STACK;
 
+	/* first, before any load: off, nothing of this is left (the verifier
+	 * drops the branch, and the compiler has nothing to hoist above it) */
 	if (!flame_on)
 		return;
+	sys = f->sys;
+	tid = (__u32)f->id;
 	if (flame_stacks_on) {
 		id = bpf_get_stackid(ctx, &flame_stacks, BPF_F_USER_STACK);
 		if (id < 0)
@@ -117,10 +121,17 @@ static __always_inline void flame_enter(struct bpf_raw_tracepoint_args *ctx, str
 				       : id == -FLAME_ENOMEM ? IOT_FLAME_STACK_FULL : IOT_FLAME_STACK_FAILED);
 	}
 	f->flame.stack = id;
-	if (sys <= IOT_PPOLL)
+	if (sys <= IOT_PPOLL) {
 		f->flame.kind = IOT_FLAME_NO_FD; /* select, poll: many fds */
-	else
-		f->flame.kind = flame_fd_kind((int)(sys == IOT_EPOLL_CTL ? a[2] : a[0]));
+	} else {
+		/* values, not a choice of addresses: `a` then stays in registers
+		 * (a computed index would put it on the stack, flame off too) */
+		__u64 fd0 = a[0], fd2 = a[2];
+
+		barrier_var(fd0);
+		barrier_var(fd2);
+		f->flame.kind = flame_fd_kind((int)(sys == IOT_EPOLL_CTL ? fd2 : fd0));
+	}
 	/* the waits start their off-CPU account in wait_begin */
 	if (flame_is_wait(sys))
 		return;
@@ -162,7 +173,7 @@ static __always_inline struct iot_flame_val *flame_cell(struct inflight *f)
  * switched out, when the thread still holds its off-CPU slot). */
 static __always_inline void flame_exit(struct inflight *f, long ret, __u64 dur)
 {
-	__u32 sys = f->sys, tid = (__u32)f->id, k = tid & (OFFCPU_SLOTS - 1);
+	__u32 sys, tid, k;
 	struct offcpu_slot *s;
 	struct iot_flame_val *v;
 	__u64 off = 0;
@@ -170,6 +181,9 @@ static __always_inline void flame_exit(struct inflight *f, long ret, __u64 dur)
 
 	if (!flame_on)
 		return;
+	sys = f->sys;
+	tid = (__u32)f->id;
+	k = tid & (OFFCPU_SLOTS - 1);
 	s = bpf_map_lookup_elem(&offcpu, &k);
 	if (s && s->tid == tid) {
 		cpu_known = true;
