@@ -42,7 +42,8 @@ wait_for "$tmp/epoll.out" "echo_server pid" "the epoll server"
 select_port=$(sed -n 's/.*127.0.0.1:\([0-9]*\).*/\1/p' "$tmp/select.out")
 epoll_port=$(sed -n 's/.* port \([0-9]*\) .*/\1/p' "$tmp/epoll.out")
 
-"$IOTRACE" flame -p "$select_pid,$epoll_pid" -d "$SECONDS_TRACED" -o "$OUT.svg" 2> "$tmp/iotrace.err" &
+# shellcheck disable=SC2086
+"$IOTRACE" flame -p "$select_pid,$epoll_pid" -d "$SECONDS_TRACED" -o "$OUT.svg" ${FLAME_DEMO_ARGS:-} 2> "$tmp/iotrace.err" &
 iotrace_pid=$!
 wait_for "$tmp/iotrace.err" "iotrace: tracing" "iotrace"
 cat "$tmp/iotrace.err"
@@ -52,12 +53,17 @@ pids="$pids $!"
 python3 tests/servers/load_client.py --port "$epoll_port" --conns 20 --seconds "$SECONDS_TRACED" > "$tmp/load2.out" &
 pids="$pids $!"
 wait "$iotrace_pid"
+sed 1d "$tmp/iotrace.err"  # its notes, if any
 echo "flame-demo: wrote $OUT.svg"
 
 if [ -x "$CHROMIUM" ]; then
     # --no-sandbox: as root Chromium's sandbox refuses to start
-    "$CHROMIUM" --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=1200,560 \
-        --screenshot="$OUT.png" "file://$(pwd)/$OUT.svg" 2> "$tmp/chromium.err" || { cat "$tmp/chromium.err" >&2; exit 1; }
+    height=$(sed -n 's/^<svg[^>]* height="\([0-9]*\)".*/\1/p' "$OUT.svg" | head -1)
+    case "$OUT" in /*) abs=$OUT ;; *) abs=$(pwd)/$OUT ;; esac
+    rm -f "$OUT.png"
+    "$CHROMIUM" --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size="1200,${height:-600}" \
+        --screenshot="$abs.png" "file://$abs.svg" 2> "$tmp/chromium.err" || true
+    [ -s "$OUT.png" ] || { echo "flame-demo: chromium made no screenshot:" >&2; cat "$tmp/chromium.err" >&2; exit 1; }
     echo "flame-demo: wrote $OUT.png"
 else
     echo "flame-demo: no chromium: no screenshot (sudo make deps)" >&2

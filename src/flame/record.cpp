@@ -137,14 +137,22 @@ std::vector<std::string> truncation_notes(const std::vector<FlameCell>& cells, S
         if (frames.empty()) continue;
         std::string binary;
         for (const SymbolFrame& f : frames)  // root first: the outermost frame in a file
-            if (!f.module.empty() && f.module[0] == '/') {
+            if (!f.module.empty() && f.module[0] == '/' && !is_thread_entry(f.name)) {
                 binary = f.module;
                 break;
             }
+        // A stack that ends in a shared library (the C library's wrapper,
+        // itself without frame pointers) lost its caller's frame chain: the
+        // caller is the program's code, as far as one can tell
+        bool short_stack = frames.size() <= 2;
+        if (short_stack && (binary.empty() || binary.find(".so") != std::string::npos)) {
+            std::string exe = sym.executable(c.pid);
+            if (!exe.empty()) binary = exe;
+        }
         if (binary.empty()) continue;
         Tally& t = by_binary[binary];
         t.calls += c.calls;
-        if (frames.size() <= 2) t.short_calls += c.calls;
+        if (short_stack) t.short_calls += c.calls;
     }
     std::vector<std::string> notes;
     for (const auto& [binary, t] : by_binary)

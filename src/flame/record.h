@@ -36,9 +36,12 @@ FlameInput cells_from_recording(const Recording& rec, const Snapshot& raw, const
 StackSymbolizer stack_symbolizer(Symbolizer& sym);
 
 // Per binary: when most of the calls (by cells' calls) whose stacks end in
-// it (its frame is the outermost one that maps to a file) have stacks of 1
-// or 2 frames, "stacks of BINARY are truncated: built without frame
-// pointers (...)". Cells without a recorded stack are not counted.
+// it (its frame is the outermost one that maps to a file, thread entry
+// functions aside) have stacks of 1 or 2 frames, "stacks of BINARY are
+// truncated: built without frame pointers (...)". A short stack that ends
+// in a shared library (a libc wrapper whose caller's chain was lost) counts
+// for the process's executable. Cells without a recorded stack are not
+// counted.
 std::vector<std::string> truncation_notes(const std::vector<FlameCell>& cells, Symbolizer& sym);
 
 }  // namespace iotrace::flame

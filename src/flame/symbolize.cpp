@@ -113,6 +113,18 @@ SymbolFrame Symbolizer::symbolize(Process& p, uint64_t addr) {
     return out;
 }
 
+std::string Symbolizer::executable(int pid) const {
+    auto maps = rec_.maps.find(pid);
+    if (maps == rec_.maps.end()) return "";
+    std::istringstream in(maps->second);
+    std::string line;
+    while (std::getline(in, line)) {
+        auto slash = line.find(" /");
+        if (slash != std::string::npos) return line.substr(slash + 1);
+    }
+    return "";
+}
+
 std::vector<SymbolFrame> Symbolizer::frames(int pid, int64_t stack_id) {
     auto key = std::make_pair(pid, stack_id);
     auto hit = cache_.find(key);

@@ -43,6 +43,9 @@ public:
     // is_thread_entry); empty when the stack is not known.
     std::vector<SymbolFrame> frames(int pid, int64_t stack_id);
 
+    // The process's executable: the first file its maps list ("" unknown).
+    std::string executable(int pid) const;
+
 private:
     struct Process;
     Process& process(int pid);

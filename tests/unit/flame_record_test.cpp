@@ -163,20 +163,22 @@ TEST(FlameSymbolize, UnknownWithoutMaps) {
     EXPECT_FALSE(is_thread_entry("main"));
 }
 
+std::string self_maps() {
+    std::string maps;
+    FILE* f = fopen("/proc/self/maps", "r");
+    if (!f) return maps;
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0) maps.append(buf, n);
+    fclose(f);
+    return maps;
+}
+
 // A real binary through a maps line: this test's own executable.
 TEST(FlameSymbolize, NamesAFunctionThroughMaps) {
     Recording rec;
     rec.stacks = true;
-    auto maps = std::string();
-    {
-        FILE* f = fopen("/proc/self/maps", "r");
-        ASSERT_NE(f, nullptr);
-        char buf[4096];
-        size_t n;
-        while ((n = fread(buf, 1, sizeof buf, f)) > 0) maps.append(buf, n);
-        fclose(f);
-    }
-    rec.maps[1] = maps;
+    rec.maps[1] = self_maps();
     auto addr = reinterpret_cast<uint64_t>(&demangle);
     rec.stack_ips[1] = {addr + 1};  // frames() looks one byte back
     Symbolizer sym(rec);
@@ -185,6 +187,33 @@ TEST(FlameSymbolize, NamesAFunctionThroughMaps) {
     EXPECT_EQ(frames[0].name, "iotrace::flame::demangle(std::__cxx11::basic_string<char, std::char_traits<char>, "
                               "std::allocator<char> > const&)");
     EXPECT_EQ(frames[0].module.front(), '/');
+}
+
+// Stacks of 1-2 frames in most of a binary's calls name it; whole ones do not.
+TEST(FlameRecord, TruncationNamesTheBinary) {
+    Recording rec;
+    rec.stacks = true;
+    rec.maps[1] = self_maps();
+    uint64_t a = reinterpret_cast<uint64_t>(&demangle) + 1, b = reinterpret_cast<uint64_t>(&perf_map_lookup) + 1,
+             c = reinterpret_cast<uint64_t>(&is_thread_entry) + 1;
+    rec.stack_ips[1] = {a};        // one frame
+    rec.stack_ips[2] = {a, b, c};  // three
+    Symbolizer sym(rec);
+    FlameCell shortc, whole;
+    shortc.pid = whole.pid = 1;
+    shortc.user_stack_id = 1;
+    whole.user_stack_id = 2;
+    shortc.calls = 10;
+    whole.calls = 9;
+    auto notes = truncation_notes({shortc, whole}, sym);
+    ASSERT_EQ(notes.size(), 1u);
+    std::string exe = sym.executable(1);
+    ASSERT_FALSE(exe.empty());
+    EXPECT_EQ(notes[0], "stacks of " + exe +
+                            " are truncated: built without frame pointers (10 of 19 calls have stacks of 1 or 2 "
+                            "frames)");
+    whole.calls = 11;
+    EXPECT_TRUE(truncation_notes({shortc, whole}, sym).empty());
 }
 
 }  // namespace
