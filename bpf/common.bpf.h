@@ -233,7 +233,7 @@ static __always_inline struct inflight *enter_begin(struct bpf_raw_tracepoint_ar
 	if (!f->tslot)
 		f->tslot = thread_slot_take(id >> 32, (__u32)id);
 	read_syscall_args(task, a);
-	flame_enter(ctx, f, a);
+	flame_enter(ctx, f, task, a);
 	*taskp = task;
 	return f;
 }

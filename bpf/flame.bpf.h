@@ -61,48 +61,61 @@ static __always_inline bool flame_is_wait(__u32 sys)
 }
 
 /* What an fd is, only the kind (bpf/fdkind.bpf.h reads the addresses too);
- * IOT_FLAME_BAD_FD when it is not open. */
-static __always_inline __u32 flame_fd_kind(int fd)
+ * IOT_FLAME_BAD_FD when it is not open. Every call pays for this, so the
+ * reads are few: typed loads down to the fd array (no helper call, as
+ * interest_list_size does), then the inode's mode first (sockets and pipes
+ * need nothing else), the filesystem only for what is left. */
+static __always_inline __u32 flame_fd_kind(struct task_struct *task, int fd)
 {
-	struct file *file = fd_file(fd);
+	struct fdtable *fdt = task->files->fdt;
+	struct file **arr, *file = NULL;
+	struct inode *inode;
 	struct socket *sock;
 	struct sock *sk;
-	__u16 family, type;
+	__u16 mode, family, type;
 
-	if (!file)
+	if (!fdt || fd < 0 || (unsigned int)fd >= fdt->max_fds)
 		return IOT_FLAME_BAD_FD;
-	if (BPF_CORE_READ(file, f_inode, i_sb, s_magic) == ANON_INODE_FS_MAGIC)
-		return anon_kind(file);
-	switch (BPF_CORE_READ(file, f_inode, i_mode) & S_IFMT) {
-	case S_IFIFO:
+	arr = fdt->fd;
+	if (bpf_probe_read_kernel(&file, sizeof(file), &arr[fd]) || !file)
+		return IOT_FLAME_BAD_FD;
+	inode = BPF_CORE_READ(file, f_inode);
+	mode = BPF_CORE_READ(inode, i_mode) & S_IFMT;
+	if (mode == S_IFIFO)
 		return IOT_KIND_PIPE;
+	if (mode == S_IFSOCK) {
+		sock = BPF_CORE_READ(file, private_data);
+		sk = BPF_CORE_READ(sock, sk);
+		if (!sk)
+			return IOT_KIND_OTHER;
+		family = BPF_CORE_READ(sk, __sk_common.skc_family);
+		if (family == AF_UNIX)
+			return IOT_KIND_UNIX;
+		if (family != AF_INET && family != AF_INET6)
+			return IOT_KIND_OTHER;
+		type = BPF_CORE_READ(sk, sk_type);
+		if (type == SOCK_STREAM)
+			return family == AF_INET ? IOT_KIND_TCP : IOT_KIND_TCP6;
+		return type == SOCK_DGRAM ? IOT_KIND_UDP : IOT_KIND_OTHER;
+	}
+	/* anon inodes (eventfd, timerfd, signalfd, epoll) are S_IFREG since
+	 * Linux 6.15 and typeless before: tell them by their filesystem */
+	if (BPF_CORE_READ(inode, i_sb, s_magic) == ANON_INODE_FS_MAGIC)
+		return anon_kind(file);
+	switch (mode) {
 	case S_IFREG:
 	case S_IFDIR:
 	case S_IFCHR:
 	case S_IFBLK:
 		return IOT_KIND_FILE;
-	case S_IFSOCK:
-		break;
 	default:
 		return IOT_KIND_OTHER;
 	}
-	sock = BPF_CORE_READ(file, private_data);
-	sk = BPF_CORE_READ(sock, sk);
-	if (!sk)
-		return IOT_KIND_OTHER;
-	family = BPF_CORE_READ(sk, __sk_common.skc_family);
-	type = BPF_CORE_READ(sk, sk_type);
-	if (family == AF_UNIX)
-		return IOT_KIND_UNIX;
-	if (family != AF_INET && family != AF_INET6)
-		return IOT_KIND_OTHER;
-	if (type == SOCK_STREAM)
-		return family == AF_INET ? IOT_KIND_TCP : IOT_KIND_TCP6;
-	return type == SOCK_DGRAM ? IOT_KIND_UDP : IOT_KIND_OTHER;
 }
 
 /* At entry, after the record is set up (the clock has not started yet). */
-static __always_inline void flame_enter(struct bpf_raw_tracepoint_args *ctx, struct inflight *f, __u64 a[5])
+static __always_inline void flame_enter(struct bpf_raw_tracepoint_args *ctx, struct inflight *f,
+					struct task_struct *task, __u64 a[5])
 {
 	__u32 sys, tid, k;
 	struct offcpu_slot *s;
@@ -130,7 +143,7 @@ static __always_inline void flame_enter(struct bpf_raw_tracepoint_args *ctx, str
 
 		barrier_var(fd0);
 		barrier_var(fd2);
-		f->flame.kind = flame_fd_kind((int)(sys == IOT_EPOLL_CTL ? fd2 : fd0));
+		f->flame.kind = flame_fd_kind(task, (int)(sys == IOT_EPOLL_CTL ? fd2 : fd0));
 	}
 	/* the waits start their off-CPU account in wait_begin */
 	if (flame_is_wait(sys))
