@@ -130,6 +130,17 @@ void Tracer::open_configured(const TracerConfig& config) {
     bpf_map__set_max_entries(skel_->maps.free_slots, std::max<__u32>(nslots_, 1));
     bpf_map__set_max_entries(skel_->maps.thread_stats, std::max<__u32>(ntslots_, 1));
     bpf_map__set_max_entries(skel_->maps.free_tslots, std::max<__u32>(ntslots_, 1));
+    // iotrace flame: off, its maps take one entry and its code is dropped by the verifier
+    flame_ = config.flame;
+    flame_stacks_ = config.flame && config.flame_stacks;
+    flame_cells_max_ = !flame_ ? 1 : config.flame_cells < 0 ? kFlameCells : static_cast<__u32>(config.flame_cells);
+    flame_stacks_max_ = !flame_stacks_ ? 1
+                        : config.flame_stack_slots < 0 ? kFlameStacks
+                                                       : static_cast<__u32>(config.flame_stack_slots);
+    skel_->rodata->flame_on = flame_;
+    skel_->rodata->flame_stacks_on = flame_stacks_;
+    bpf_map__set_max_entries(skel_->maps.flame_cells, std::max<__u32>(flame_cells_max_, 1));
+    bpf_map__set_max_entries(skel_->maps.flame_stacks, std::max<__u32>(flame_stacks_max_, 1));
 }
 
 // Loads every program the kernel takes. libbpf loads an object whole, so a
@@ -375,6 +386,7 @@ void Tracer::add_target(int tgid, const std::string& comm, bool follow) {
     Record& r = records_[tgid];
     r.comm = comm;
     r.target = true;
+    if (flame_stacks_) flame_read_maps(tgid);
     // It may have died between the caller's check and now: its exit event is lost.
     if (!process_exists(tgid)) mark_exited(tgid);
 }
@@ -407,10 +419,12 @@ void Tracer::handle(const iot_event& e) {
         r.exited = false;
         r.harvested = false;
         to_preload_.push_back(tgid);
+        if (flame_stacks_) flame_on_fork(tgid, r.ppid);
         break;
     }
     case IOT_EV_EXEC:
         records_[tgid].comm = comm;
+        if (flame_stacks_) flame_on_exec(tgid);
         break;
     case IOT_EV_EXIT: {
         Record& r = records_[tgid];
@@ -429,6 +443,7 @@ void Tracer::poll(int timeout_ms) {
     int n = ring_buffer__poll(ring_, timeout_ms);
     if (n < 0 && n != -EINTR && n != -ECANCELED) throw Failure("reading the BPF ring buffer failed: " + errstr(n));
     catch_up(kPreloadsPerPoll, kHarvestsPerPoll);
+    if (flame_stacks_) flame_refresh_maps();
 }
 
 // Seeds the registrations of forked children still alive (an exited one has
@@ -478,6 +493,7 @@ void Tracer::harvest(const std::vector<int>& tgids) {
     if (batch.empty()) return;  // the caller reaped the exited threads' slots
     std::map<int, std::vector<iot_thread>> slots;
     for (int tgid : batch) slots[tgid] = thread_slots_.records(tgid, true);
+    if (flame_) flame_harvest(batch);
     auto fds = read_fd_stats(skel_->maps.fds, batch, true);
     auto threads = read_thread_stats(skel_->maps.threads, slots, batch, true);
     for (int tgid : batch) {
