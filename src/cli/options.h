@@ -5,6 +5,8 @@
 #include <variant>
 #include <vector>
 
+#include "cli/flame_options.h"
+
 namespace iotrace {
 
 struct Options {
@@ -22,6 +24,8 @@ struct Options {
     bool check = false;                // --check: what this machine lets iotrace load, then exit
     std::vector<std::string> fail_progs;  // --fail-prog (hidden): BPF programs to treat as refused (tests)
     bool per_process = false;          // --per-process: one entry per followed process, never grouped
+    FlameOptions flame;                // iotrace flame (src/cli/flame_options.h)
+    bool check_flame = false;          // --check-flame (hidden): --check with iotrace flame's code on (--stacks)
 
     // iotrace top (src/top/run_top.cpp, docs/top.md): the live view
     bool top = false;                  // the `top` subcommand
