@@ -54,7 +54,7 @@ int sys_enter(struct bpf_raw_tracepoint_args *ctx)
 		return 0;
 	/* one helper call: the tgid and the compat flag are loads from the task */
 	task = bpf_get_current_task_btf();
-	if (!traced(task->tgid) || compat_syscall(task))
+	if (!traced(task->tgid) || compat_syscall(task) || !uid_passes())
 		return 0;
 	bpf_tail_call(ctx, &enter_progs, (__u32)nr);
 	return 0; /* the family did not load: not counted */

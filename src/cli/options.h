@@ -26,6 +26,13 @@ struct Options {
     bool per_process = false;          // --per-process: one entry per followed process, never grouped
     FlameOptions flame;                // iotrace flame (src/cli/flame_options.h)
     bool check_flame = false;          // --check-flame (hidden): --check with iotrace flame's code on (--stacks)
+
+    // iotrace top (src/top/run_top.cpp, docs/top.md): the live view
+    bool top = false;                  // the `top` subcommand
+    std::string only_user;             // -U: only this user's processes (name or uid; resolved at run)
+    double interval_s = 1;             // -i: seconds between refreshes
+    long refreshes = 0;                // -n: stop after this many refreshes; 0 = no limit
+    bool batch = false;                // -b: plain text per refresh (also when stdout is not a terminal)
 };
 
 // What parsing decided: run with these options, or exit now with this code

@@ -25,7 +25,8 @@ namespace iotrace {
 struct EpollMaps;
 
 struct TracerConfig {
-    bool trace_all = false;  // every process on the system (but iotrace)
+    bool trace_all = false;  // every process on the system (but iotrace), once trace_all_processes() is called
+    int uid_filter = -1;     // only the processes of this real uid (iotrace top -U); -1: every uid
     bool verbose = false;    // libbpf's messages on stderr
     bool floor_only = false; // programs return at once: the benchmark floor
     int proc_slots = -1;     // proc_stats slots; -1: proc_slot_count(); 0: every process in the procs hash
@@ -63,20 +64,45 @@ public:
     // many were added (not those already traced). src/tracer/descendants.cpp
     size_t add_descendants(int root);
 
+    // System-wide (trace_all): reads every process's epoll registrations
+    // (as add_target does for one), then starts tracing every process but
+    // iotrace. Nothing is traced before. src/tracer/system_wide.cpp
+    void trace_all_processes();
+
     // Handles lifecycle events for up to timeout_ms, then a bounded share of
     // the work they queued (so a fork storm cannot keep it from returning).
-    void poll(int timeout_ms);
+    // With sweep false (iotrace top between refreshes), exited processes'
+    // counters are read and their counter slots freed, but the walk of the
+    // per-fd maps that frees the rest of their entries waits for frame().
+    void poll(int timeout_ms, bool sweep = true);
+
+    // The ring buffer's epoll fd: readable when lifecycle events wait for poll().
+    int ring_fd() const;
 
     // Marks a target whose exit the kernel could not report (it was already
     // gone when it was added).
     void mark_exited(int tgid);
 
-    // True once every target has exited (false while there are none).
+    // True once every target has exited (false while there are none); once
+    // frame() is in use, once the last one's exit has been in a frame.
     bool all_exited() const;
     std::vector<int> live_targets() const;
 
     // Everything counted so far, exited processes included.
     Snapshot snapshot(double duration_s);
+
+    // iotrace top's reading, once per refresh (src/tracer/frame.cpp): every
+    // live process (system-wide: every one that made a traced call), with
+    // cumulative counters, plus each process that exited since the last
+    // frame, with its final counters, this once: its record is then
+    // forgotten, as are the figures of threads that exited (a top left
+    // running for days holds only what is alive). Counters are read with
+    // batch map reads.
+    Snapshot frame();
+
+    // Processes being traced now: live records (system-wide: those that
+    // made a traced call; they appear at the first frame after it).
+    size_t live_processes() const;
 
     // Warnings gathered while attaching (tracepoints this kernel lacks).
     const std::vector<std::string>& warnings() const { return warnings_; }
@@ -93,10 +119,13 @@ public:
 private:
     struct Record {
         int ppid = 0;
+        int uid = -1;
         std::string comm;
         bool exited = false;
-        bool harvested = false;  // final counters read, kernel entry deleted
-        ProcessStats final_stats;
+        bool collected = false;  // final counters read, counter slot freed
+        bool harvested = false;  // and its per-fd entries read and deleted
+        bool counted = false;    // has had counters (system-wide: only those are shown)
+        std::unique_ptr<ProcessStats> final_stats;  // once collected
         bool target = false;  // added by add_target (-p, the launched command), not followed
     };
 
@@ -104,7 +133,12 @@ private:
     void handle(const iot_event& e);
     bool read_counters(int tgid, ProcessStats& out);
     void harvest(const std::vector<int>& tgids);
-    void catch_up(size_t max_preloads, size_t max_harvests);
+    void collect(const std::vector<int>& tgids);
+    void sweep();
+    void catch_up(size_t max_preloads, size_t max_harvests, bool sweep = true);
+    void discover(const std::vector<int>& tgids);
+    void read_lost(Snapshot& snap) const;
+    std::map<int, ProcessStats> read_all_counters();
     void preload(int tgid);
     EpollMaps epoll_maps() const;
     bool is_target(int tgid) const;
@@ -119,7 +153,7 @@ private:
     void fill_prog_arrays(bool epoll_watched);
     void attach_all(const TracerConfig& config);
     void set_target_bit(int tgid, bool on);
-    static __u32 proc_slot_count(int ncpus);
+    static __u32 proc_slot_count(int ncpus, bool trace_all);
     std::optional<__u32> proc_slot(int tgid) const;
     void free_proc_slot(int tgid);
     void assign_counters(int tgid);
@@ -154,8 +188,17 @@ private:
     // long as events keep coming.
     std::vector<int> to_preload_;  // forked: epoll registrations to seed
     std::vector<int> to_harvest_;  // exited: counters to read, kernel entries to free
+    std::vector<int> to_sweep_;    // collected: per-fd entries still to read and free
+    bool trace_all_ = false;
+    // frame(): processes seen in the counter maps with no record and no
+    // /proc entry left (their exit event is on its way; if it never comes,
+    // the next frame takes them as exited)
+    std::set<int> unresolved_;
+    bool framed_ = false;      // frame() has been called: exited records go once shown
+    bool forgot_any_ = false;  // frame() has dropped an exited process's record
     size_t ring_events_ = 0;       // handled in the current poll
     static constexpr size_t kEventsPerPoll = 16384;
+    static constexpr __u32 kAllEventsRing = 2u << 20;  // system-wide: ~37,000 events (256 KiB otherwise)
     static constexpr size_t kPreloadsPerPoll = 256;   // each reads /proc
     static constexpr size_t kHarvestsPerPoll = 4096;  // one walk per map per batch
     std::vector<std::string> warnings_;

@@ -170,6 +170,19 @@ bool Child::wait_out_line(const std::string& line, Clock::duration timeout) {
     }
 }
 
+bool Child::wait_out(const std::function<bool(const std::string&)>& pred, Clock::duration timeout) {
+    auto deadline = Clock::now() + timeout;
+    for (;;) {
+        if (pred(out_)) return true;
+        auto now = Clock::now();
+        if (now >= deadline) return false;
+        if (reaped_ && out_fd_ < 0) return false;
+        bool was_reaped = reaped_;
+        pump(deadline - now);
+        if (was_reaped) return pred(out_);
+    }
+}
+
 std::optional<std::string> Child::wait_err_prefix(const std::string& prefix, Clock::duration timeout) {
     auto deadline = Clock::now() + timeout;
     for (;;) {
@@ -415,6 +428,12 @@ const json* find_process(const json& report, int pid) {
     for (const auto& p : report["processes"])
         if (p.is_object() && p.value("pid", -1) == pid) return &p;
     return nullptr;
+}
+
+long var_in(const std::string& out, const std::string& name) {
+    std::string key = "var " + name + " ";
+    auto at = out.find(key);
+    return at == std::string::npos ? -1 : std::stol(out.substr(at + key.size()));
 }
 
 int pid_in_tracing_line(const std::string& line) {

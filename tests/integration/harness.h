@@ -48,6 +48,9 @@ public:
     // Waits until stdout holds the line `line` (without its '\n'). False on
     // timeout, or when the child exited without printing it.
     bool wait_out_line(const std::string& line, Clock::duration timeout = kTimeout);
+    // Waits until pred(stdout so far) holds. False on timeout, or when the
+    // child exited without it holding.
+    bool wait_out(const std::function<bool(const std::string&)>& pred, Clock::duration timeout = kTimeout);
     // Waits until a stderr line starts with prefix; returns that line.
     std::optional<std::string> wait_err_prefix(const std::string& prefix,
                                                Clock::duration timeout = kTimeout);
@@ -217,6 +220,9 @@ using RunJob = std::function<std::string(TracedRun&)>;
 // by side keeps the suite quick). Results by key.
 std::map<std::string, RunResult> run_parallel(const std::vector<std::pair<std::string, RunJob>>& jobs);
 int parallel_jobs();  // $ITEST_JOBS (default 8; 1: one run at a time)
+
+// "var NAME N" in a workload's output, or -1.
+long var_in(const std::string& out, const std::string& name);
 
 // The pid in a tracing line ("iotrace: tracing PID (comm)..."), or -1.
 int pid_in_tracing_line(const std::string& line);

@@ -107,5 +107,77 @@ TEST(Options, HelpAndVersionExitZero) {
     EXPECT_NE(v.text.find(IOTRACE_VERSION), std::string::npos);
 }
 
+// ---- iotrace top ------------------------------------------------------
+
+TEST(TopOptions, SystemWideByDefault) {
+    Options o = ok({"top"});
+    EXPECT_TRUE(o.top);
+    EXPECT_TRUE(o.pids.empty());
+    EXPECT_TRUE(o.command.empty());
+    EXPECT_DOUBLE_EQ(o.interval_s, 1);
+    EXPECT_EQ(o.refreshes, 0);
+    EXPECT_EQ(o.duration_s, 0);
+    EXPECT_FALSE(o.batch);
+    EXPECT_FALSE(o.json);
+    EXPECT_TRUE(o.only_user.empty());
+    EXPECT_FALSE(ok({"-p", "5"}).top);
+}
+
+TEST(TopOptions, AllOptions) {
+    Options o = ok({"top", "-p", "10,11", "-f", "-U", "www-data", "-i", "0.5", "-n", "7", "-d", "30", "-b", "--json"});
+    EXPECT_TRUE(o.top);
+    EXPECT_EQ(o.pids, (std::vector<int>{10, 11}));
+    EXPECT_TRUE(o.follow);
+    EXPECT_EQ(o.only_user, "www-data");
+    EXPECT_DOUBLE_EQ(o.interval_s, 0.5);
+    EXPECT_EQ(o.refreshes, 7);
+    EXPECT_DOUBLE_EQ(o.duration_s, 30);
+    EXPECT_TRUE(o.batch);
+    EXPECT_TRUE(o.json);
+}
+
+TEST(TopOptions, LaunchedCommandAndItsUser) {
+    Options o = ok({"top", "-u", "nobody", "-U", "0", "--", "sleep", "-i", "3"});
+    EXPECT_TRUE(o.top);
+    EXPECT_EQ(o.user, "nobody");
+    EXPECT_EQ(o.only_user, "0");
+    EXPECT_DOUBLE_EQ(o.interval_s, 1);  // -i belongs to the command
+    EXPECT_EQ(o.command, (std::vector<std::string>{"sleep", "-i", "3"}));
+}
+
+TEST(TopOptions, BadValuesAreUsageErrors) {
+    for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+             {"top", "-i", "0"},
+             {"top", "-i", "-1"},
+             {"top", "-i", "x"},
+             {"top", "-n", "0"},
+             {"top", "-n", "2.5"},
+             {"top", "-d", "0"},
+             {"top", "-p", "0"},
+             {"top", "-U"},
+             {"top", "-u", "nobody"},  // -u runs CMD as USER: no CMD
+             {"top", "-f"},            // -f follows -p's descendants
+             {"top", "-o", "x"},
+             {"top", "--per-process"},
+             {"top", "--check"},
+             {"top", "--bogus"},
+             {"top", "extra"}}) {
+        ParseExit e = fails(args);
+        EXPECT_EQ(e.exit_code, 2) << ::testing::PrintToString(args) << e.text;
+        EXPECT_NE(e.text.find("iotrace top --help"), std::string::npos) << e.text;
+    }
+}
+
+TEST(TopOptions, HelpAnswersTopsDelay) {
+    ParseExit h = fails({"top", "--help"});
+    EXPECT_EQ(h.exit_code, 0);
+    EXPECT_NE(h.text.find("-i,--interval"), std::string::npos) << h.text;
+    EXPECT_NE(h.text.find("-U,--only-user"), std::string::npos) << h.text;
+    EXPECT_NE(h.text.find("top's -d DELAY is -i here"), std::string::npos) << h.text;
+    EXPECT_EQ(h.text.find("--proc-slots"), std::string::npos) << h.text;
+    ParseExit main_help = fails({"--help"});
+    EXPECT_NE(main_help.text.find("iotrace top [-p PID[,PID...]]"), std::string::npos) << main_help.text;
+}
+
 }  // namespace
 }  // namespace iotrace
