@@ -12,6 +12,7 @@
 #include <bpf/bpf_tracing.h>
 
 #include "maps.bpf.h"
+#include "flame.bpf.h"
 
 #define EAGAIN 11
 #define EBADF 9
@@ -251,6 +252,7 @@ static __always_inline struct inflight *enter_begin(struct bpf_raw_tracepoint_ar
 	if (!f->tslot)
 		f->tslot = thread_slot_take(id >> 32, (__u32)id);
 	read_syscall_args(task, a);
+	flame_enter(ctx, f, task, a);
 	*taskp = task;
 	return f;
 }
@@ -349,6 +351,7 @@ static __always_inline struct iot_proc *exit_account(struct inflight *f, long re
 		if (ret == -EAGAIN)
 			st->eagain++;
 	}
+	flame_exit(f, ret, dur);
 	return p;
 }
 

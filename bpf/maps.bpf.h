@@ -9,6 +9,7 @@
 #define IOTRACE_MAPS_BPF_H
 
 #include "iotrace.h"
+#include "flame.h"
 
 /* Loop bounds: past them the call is counted, its sizes are not (lost). */
 #define SELECT_CHUNK_BYTES 128   /* one FD_SETSIZE set */
@@ -119,6 +120,7 @@ struct inflight {
 	__u64 id;      /* pid_tgid at entry */
 	__u32 pslot;   /* the process's proc_stats slot + 1; 0: not looked up yet */
 	__u32 tslot;   /* the thread's thread_stats slot + 1; 0: none taken yet */
+	struct iot_flame_inflight flame; /* iotrace flame: the call's stack id and fd kind */
 };
 
 struct {

@@ -30,7 +30,8 @@ int BPF_PROG(on_switch, bool preempt, struct task_struct *prev, struct task_stru
 	task = bpf_get_current_task_btf();
 	f = bpf_task_storage_get(&inflight, task, 0, 0);
 	prev_pid = task->pid;
-	if (f && f->ts && is_wait(f->sys)) {
+	/* iotrace flame: every call's on-CPU time (flame.bpf.h) */
+	if (f && f->ts && (is_wait(f->sys) || flame_on)) {
 		k = prev_pid & (OFFCPU_SLOTS - 1);
 		s = bpf_map_lookup_elem(&offcpu, &k);
 		if (s && s->tid == prev_pid)

@@ -14,6 +14,7 @@
 #include <string>
 
 #include "analysis/diagnose.h"
+#include "cli/flame_command.h"
 #include "cli/options.h"
 #include "cli/startup.h"
 #include "model/group.h"
@@ -52,7 +53,8 @@ int run_check(const Options& o) {
     MachineCheck m = read_machine();
     try {
         check_can_trace();
-        Tracer tracer(TracerConfig{.verbose = o.verbose, .fail_progs = o.fail_progs, .check_only = true});
+        Tracer tracer(TracerConfig{.verbose = o.verbose, .fail_progs = o.fail_progs, .check_only = true,
+                                   .flame = o.check_flame, .flame_stacks = o.check_flame});
         m.load = tracer.load_report();
     } catch (const Failure& f) {
         m.load_error = f.what();
@@ -75,7 +77,11 @@ int run(const Options& o) {
     Tracer tracer(TracerConfig{.trace_all = false, .verbose = o.verbose, .floor_only = o.floor_only,
                                 .proc_slots = o.proc_slots,
                                 .thread_slots = o.thread_slots,
-                                .fail_progs = o.fail_progs});
+                                .fail_progs = o.fail_progs,
+                                .flame = o.flame.on,
+                                .flame_stacks = o.flame.stacks,
+                                .flame_cells = o.flame.cells,
+                                .flame_stack_slots = o.flame.stack_slots});
     warn_about_load(tracer);
     for (const auto& t : targets) tracer.add_target(t.tgid, t.comm, o.follow);
     size_t descendants = 0;  // -f: the children that exist already do the IO of prefork servers
@@ -112,7 +118,10 @@ int run(const Options& o) {
     double duration = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     // grouped before the diagnosis: a group gets one model, from its sums
     Snapshot snap = tracer.snapshot(duration);
-    write_report(o, diagnosed(o.per_process ? std::move(snap) : group_processes(std::move(snap))));
+    if (o.flame.on)
+        write_flame(o, tracer, std::move(snap));  // src/cli/flame_command.cpp
+    else
+        write_report(o, diagnosed(o.per_process ? std::move(snap) : group_processes(std::move(snap))));
     if (child) child->reap();
     return kExitOk;
 }

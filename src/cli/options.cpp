@@ -22,6 +22,7 @@ constexpr const char* kExamples =
     "Usage: iotrace [-p PID[,PID...]]... [-f] [-d SECONDS] [--per-process] [--json] [-o FILE] [-u USER] [-- CMD [ARGS...]]\n"
     "       iotrace top [-p PID[,PID...]] [-f] [-U USER] [-i SECONDS] [-n N] [-d SECONDS] [-b] [--json] [-- CMD...]\n"
     "       iotrace --check [--json] [-o FILE]\n"
+    "       iotrace flame (-p PID[,PID...] [-f] | -- CMD) [-d SECONDS] -o FILE [--format F] [--weight W] [--stacks]\n"
     "\n"
     "Examples:\n"
     "  sudo iotrace -p 4242                 trace a running server until Ctrl-C\n"
@@ -163,6 +164,9 @@ std::variant<Options, ParseExit> parse_options(int argc, const char* const argv[
     app.add_option("--thread-slots", o.thread_slots, "Per-thread counter slots (default 4096)")
         ->check(CLI::NonNegativeNumber)
         ->group("");
+    // Not for users: the tests hold iotrace flame's programs to the budget too.
+    app.add_flag("--check-flame", o.check_flame, "With --check: load the programs as iotrace flame --stacks does")
+        ->group("");
     // Not for users: the tests take each degraded path by naming the BPF
     // programs to treat as refused by the verifier.
     app.add_option("--fail-prog", o.fail_progs, "Treat these BPF programs as not loaded (NAME[,NAME...])")
@@ -171,6 +175,7 @@ std::variant<Options, ParseExit> parse_options(int argc, const char* const argv[
         ->group("");
 
     CLI::App* top = add_top(app, o);
+    CLI::App* flame = add_flame_command(app, o);
 
     // CLI11 wants argv order reversed when given a vector.
     std::vector<std::string> rev(args.rbegin(), args.rend());
@@ -196,6 +201,14 @@ std::variant<Options, ParseExit> parse_options(int argc, const char* const argv[
         return o;
     }
 
+    if (flame->parsed()) {
+        if (o.check) return ParseExit{kExitUsage, "iotrace: --check and flame do not go together\n"};
+        if (auto error = check_flame_options(o))
+            return ParseExit{kExitUsage, *error + "\nRun 'iotrace flame --help' for usage.\n"};
+        return o;
+    }
+    if (o.check_flame && !o.check)
+        return ParseExit{kExitUsage, "iotrace: --check-flame goes with --check\n"};
     if (o.check) {
         // --check looks at this machine only: a target would be ignored,
         // so it is refused rather than silently dropped.

@@ -5,6 +5,8 @@
 #include <variant>
 #include <vector>
 
+#include "cli/flame_options.h"
+
 namespace iotrace {
 
 struct Options {
@@ -29,6 +31,8 @@ struct Options {
     double interval_s = 1;             // -i: seconds between refreshes
     long refreshes = 0;                // -n: stop after this many refreshes; 0 = no limit
     bool batch = false;                // -b: plain text per refresh (also when stdout is not a terminal)
+    FlameOptions flame;                // iotrace flame (src/cli/flame_options.h)
+    bool check_flame = false;          // --check-flame (hidden): --check with iotrace flame's code on (--stacks)
 };
 
 // What parsing decided: run with these options, or exit now with this code

@@ -32,11 +32,13 @@ void add(FdStats& to, const FdStats& from) {
     to.et_notifications += from.et_notifications;
     to.et_undrained += from.et_undrained;
     to.herd_rereports += from.herd_rereports;
+    to.et_stalls += from.et_stalls;
     to.oneshot = to.oneshot || from.oneshot;
 }
 
-// Adds every counted figure of `from` into `to` (identity fields apart).
-void add(ProcessStats& to, const ProcessStats& from) {
+}  // namespace
+
+void add_figures(ProcessStats& to, const ProcessStats& from) {
     for (size_t s = 0; s < to.syscalls.size(); ++s) add(to.syscalls[s], from.syscalls[s]);
     WaitStats& w = to.waits;
     w.calls += from.waits.calls;
@@ -48,6 +50,7 @@ void add(ProcessStats& to, const ProcessStats& from) {
     w.wakeups += from.waits.wakeups;
     w.cpu_ns += from.waits.cpu_ns;
     w.zero_timeout += from.waits.zero_timeout;
+    w.zero_timeout_empty += from.waits.zero_timeout_empty;
     to.recv.calls += from.recv.calls;
     to.recv.bytes += from.recv.bytes;
     to.recv.eagain += from.recv.eagain;
@@ -72,6 +75,7 @@ void add(ProcessStats& to, const ProcessStats& from) {
     r.et_notifications += from.readiness.et_notifications;
     r.et_undrained += from.readiness.et_undrained;
     r.herd_rereports += from.readiness.herd_rereports;
+    r.et_stalls += from.readiness.et_stalls;
     for (const FdStats& f : from.fds) {
         auto it = std::find_if(to.fds.begin(), to.fds.end(), [&](const FdStats& g) { return g.fd == f.fd; });
         if (it == to.fds.end())
@@ -81,6 +85,8 @@ void add(ProcessStats& to, const ProcessStats& from) {
     }
 }
 
+namespace {
+
 ProcessStats merged(const std::vector<const ProcessStats*>& members) {
     ProcessStats g;
     g.pid = members.front()->pid;
@@ -89,7 +95,7 @@ ProcessStats merged(const std::vector<const ProcessStats*>& members) {
     g.exited = true;
     std::vector<int> pids;
     for (const ProcessStats* m : members) {
-        add(g, *m);
+        add_figures(g, *m);
         g.pid = std::min(g.pid, m->pid);
         g.exited = g.exited && m->exited;
         g.group.exited += m->exited ? 1 : 0;

@@ -24,4 +24,10 @@ constexpr size_t kGroupPids = 8;
 // lone processes are left as they are.
 Snapshot group_processes(Snapshot snap);
 
+// Adds every counted figure of `from` into `to`: syscall rows, waits, recv,
+// send, accept, copy, readiness, and fds merged by fd number (counters
+// summed, an address they do not share left empty). Identity (pid, comm,
+// group), threads and diagnosis are left as they are.
+void add_figures(ProcessStats& to, const ProcessStats& from);
+
 }  // namespace iotrace

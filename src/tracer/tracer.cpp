@@ -137,6 +137,17 @@ void Tracer::open_configured(const TracerConfig& config) {
     // event: room for a fork storm's while a refresh is being drawn.
     if (config.trace_all) bpf_map__set_max_entries(skel_->maps.events, kAllEventsRing);
     bpf_map__set_max_entries(skel_->maps.free_tslots, std::max<__u32>(ntslots_, 1));
+    // iotrace flame: off, its maps take one entry and its code is dropped by the verifier
+    flame_ = config.flame;
+    flame_stacks_ = config.flame && config.flame_stacks;
+    flame_cells_max_ = !flame_ ? 1 : config.flame_cells < 0 ? kFlameCells : static_cast<__u32>(config.flame_cells);
+    flame_stacks_max_ = !flame_stacks_ ? 1
+                        : config.flame_stack_slots < 0 ? kFlameStacks
+                                                       : static_cast<__u32>(config.flame_stack_slots);
+    skel_->rodata->flame_on = flame_;
+    skel_->rodata->flame_stacks_on = flame_stacks_;
+    bpf_map__set_max_entries(skel_->maps.flame_cells, std::max<__u32>(flame_cells_max_, 1));
+    bpf_map__set_max_entries(skel_->maps.flame_stacks, std::max<__u32>(flame_stacks_max_, 1));
 }
 
 // Loads every program the kernel takes. libbpf loads an object whole, so a
@@ -383,6 +394,7 @@ void Tracer::add_target(int tgid, const std::string& comm, bool follow) {
     r.comm = comm;
     r.uid = read_uid(tgid).value_or(-1);
     r.target = true;
+    if (flame_stacks_) flame_read_maps(tgid);
     // It may have died between the caller's check and now: its exit event is lost.
     if (!process_exists(tgid)) mark_exited(tgid);
 }
@@ -417,12 +429,14 @@ void Tracer::handle(const iot_event& e) {
         r.collected = false;
         r.harvested = false;
         to_preload_.push_back(tgid);
+        if (flame_stacks_) flame_on_fork(tgid, r.ppid);
         break;
     }
     case IOT_EV_EXEC: {
         Record& r = records_[tgid];
         r.comm = comm;
         r.uid = static_cast<int>(e.uid);
+        if (flame_stacks_) flame_on_exec(tgid);
         break;
     }
     case IOT_EV_EXIT: {
@@ -448,6 +462,7 @@ void Tracer::poll(int timeout_ms, bool sweep) {
     int n = ring_buffer__poll(ring_, timeout_ms);
     if (n < 0 && n != -EINTR && n != -ECANCELED) throw Failure("reading the BPF ring buffer failed: " + errstr(n));
     catch_up(kPreloadsPerPoll, kHarvestsPerPoll, sweep);
+    if (flame_stacks_) flame_refresh_maps();
 }
 
 // Seeds the registrations of forked children still alive (an exited one has
@@ -524,6 +539,7 @@ void Tracer::sweep() {
     to_sweep_.clear();
     if (batch.empty()) return;
     std::map<int, std::vector<iot_thread>> slots = thread_slots_.take_records(batch);
+    if (flame_) flame_harvest(batch);
     auto fds = read_fd_stats(skel_->maps.fds, batch, true);
     auto threads = read_thread_stats(skel_->maps.threads, slots, batch, true);
     for (int tgid : batch) {

@@ -3,6 +3,7 @@
 // and reads the counters back into a Snapshot. The only code that uses libbpf.
 #pragma once
 
+#include <chrono>
 #include <map>
 #include <memory>
 #include <optional>
@@ -10,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "flame/recording.h"
 #include "model/availability.h"
 #include "model/snapshot.h"
 #include "tracer/thread_slots.h"
@@ -35,6 +37,12 @@ struct TracerConfig {
     // Load and attach, then nothing else (--check): a core failure is
     // recorded in load_report() instead of thrown.
     bool check_only = false;
+    // iotrace flame (bpf/flame.bpf.h): cells per thread, syscall, fd kind
+    // [and user stack]; off, the kernel side pays nothing for them.
+    bool flame = false;
+    bool flame_stacks = false;  // --stacks
+    int flame_cells = -1;       // cells the kernel keeps; -1: kFlameCells
+    int flame_stack_slots = -1; // stacks it keeps; -1: kFlameStacks
 };
 
 class Tracer {
@@ -103,6 +111,11 @@ public:
     // which figures are therefore unavailable.
     const LoadReport& load_report() const { return load_report_; }
 
+    // iotrace flame, after snapshot(): every cell (exited processes' too),
+    // the user stacks they name, the maps to symbolize them, what was lost.
+    // src/tracer/flame_maps.cpp
+    flame::Recording flame_recording();
+
 private:
     struct Record {
         int ppid = 0;
@@ -144,6 +157,22 @@ private:
     std::optional<__u32> proc_slot(int tgid) const;
     void free_proc_slot(int tgid);
     void assign_counters(int tgid);
+
+    // iotrace flame (src/tracer/flame_maps.cpp)
+    void flame_harvest(const std::set<int>& batch);
+    void flame_read_maps(int tgid);
+    void flame_on_fork(int tgid, int ppid);
+    void flame_on_exec(int tgid);
+    void flame_refresh_maps();
+    bool flame_ = false, flame_stacks_ = false;
+    __u32 flame_cells_max_ = 0, flame_stacks_max_ = 0;
+    static constexpr __u32 kFlameCells = 65536;   // ~100 bytes each, preallocated
+    static constexpr __u32 kFlameStacks = 16384;  // ~1 KiB each
+    std::vector<flame::RawCell> flame_harvested_;  // exited processes' cells
+    std::map<int, std::string> flame_maps_;        // tgid -> /proc/PID/maps, as last read
+    std::map<int, std::string> flame_perf_maps_;   // tgid -> /tmp/perf-PID.map, as last read
+    std::chrono::steady_clock::time_point flame_maps_at_{};
+    int flame_maps_next_ = 0;  // where the next refresh starts (round robin)
 
     iotrace_bpf* skel_ = nullptr;
     ring_buffer* ring_ = nullptr;

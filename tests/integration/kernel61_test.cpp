@@ -181,9 +181,13 @@ TEST_F(Kernel61, BootsDebian12Kernel) {
     EXPECT_TRUE(s->out.starts_with("6.1.")) << "the guest runs " << s->out;
 }
 
-TEST_F(Kernel61, CheckLoadsEveryProgram) {
+// "check": as the report loads them; "check-flame": as iotrace flame
+// --stacks does (--check-flame).
+class Kernel61Check : public Kernel61, public ::testing::WithParamInterface<std::string> {};
+
+TEST_P(Kernel61Check, LoadsEveryProgram) {
     ASSERT_EQ(guest().error, "");
-    const Section* s = section("check");
+    const Section* s = section(GetParam());
     ASSERT_NE(s, nullptr);
     EXPECT_EQ(s->rc, 0) << describe("iotrace --check --json", *s);
     json j;
@@ -196,6 +200,32 @@ TEST_F(Kernel61, CheckLoadsEveryProgram) {
         ASSERT_TRUE(p.contains("verified_insns") && p["verified_insns"].is_number_unsigned()) << p.dump();
         EXPECT_LE(p["verified_insns"].get<uint64_t>(), kMaxVerifiedInsns) << name;
     }
+}
+
+INSTANTIATE_TEST_SUITE_P(Kernel61, Kernel61Check, ::testing::Values("check", "check-flame"),
+                         [](const auto& info) {
+                             return info.param == "check" ? std::string("Report") : std::string("Flame");
+                         });
+
+// iotrace flame --stacks on the guest: flamepaths' two paths, each with its
+// call count (tests/integration/flame_test.cpp does the same on the host).
+TEST_F(Kernel61, FlameFindsEachPath) {
+    ASSERT_EQ(guest().error, "");
+    const Section* run = section("flame");
+    ASSERT_NE(run, nullptr);
+    EXPECT_EQ(run->rc, 0) << describe("iotrace flame", *run);
+    EXPECT_EQ(run->err.find("truncated"), std::string::npos) << run->err;
+    const Section* out = section("flame-out");
+    ASSERT_NE(out, nullptr);
+    auto has = [&](const std::string& tail) {
+        std::istringstream in(out->out);
+        for (std::string line; std::getline(in, line);)
+            if (line.size() > tail.size() && line.compare(line.size() - tail.size(), tail.size(), tail) == 0)
+                return true;
+        return false;
+    };
+    EXPECT_TRUE(has(";__libc_start_call_main;main;write_path;write;pipe 300")) << out->out;
+    EXPECT_TRUE(has(";__libc_start_call_main;main;read_stage;read_path;read;pipe 200")) << out->out;
 }
 
 // init mounts neither tracefs nor debugfs: iotrace must mount tracefs itself

@@ -80,6 +80,28 @@ TEST(Group, SameCommSameParentBecomeOneEntry) {
     EXPECT_TRUE(g.threads.empty());
 }
 
+// Every counter of ReadinessStats, WaitStats and FdStats is summed: a
+// figure left out would read 0 for a group whatever its members counted.
+TEST(Group, EveryReadinessAndWaitCounterIsSummed) {
+    ProcessStats a = child(101, 100), b = child(102, 100);
+    for (ProcessStats* p : {&a, &b}) {
+        p->waits.zero_timeout = 3;
+        p->waits.zero_timeout_empty = 2;
+        p->readiness.et_stalls = 5;
+        p->readiness.herd_rereports = 1;
+        p->fds[0].et_stalls = 4;
+    }
+    Snapshot s = group_processes(snap_of({a, b}));
+    ASSERT_EQ(s.processes.size(), 1u);
+    const ProcessStats& g = s.processes[0];
+    EXPECT_EQ(g.waits.zero_timeout, 6u);
+    EXPECT_EQ(g.waits.zero_timeout_empty, 4u);
+    EXPECT_EQ(g.readiness.et_stalls, 10u);
+    EXPECT_EQ(g.readiness.herd_rereports, 2u);
+    ASSERT_EQ(g.fds.size(), 1u);
+    EXPECT_EQ(g.fds[0].et_stalls, 8u);
+}
+
 TEST(Group, DifferentParentOrCommIsNotGrouped) {
     Snapshot s = group_processes(snap_of({child(101, 100), child(102, 200), child(103, 100, "cgi"),
                                           child(104, 100)}));
