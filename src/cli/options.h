@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "cli/flame_options.h"
+#include "cli/serve_options.h"
 
 namespace iotrace {
 
@@ -32,6 +33,7 @@ struct Options {
     long refreshes = 0;                // -n: stop after this many refreshes; 0 = no limit
     bool batch = false;                // -b: plain text per refresh (also when stdout is not a terminal)
     FlameOptions flame;                // iotrace flame (src/cli/flame_options.h)
+    ServeOptions serve;                // iotrace serve (src/cli/serve_options.h)
     bool check_flame = false;          // --check-flame (hidden): --check with iotrace flame's code on (--stacks)
 };
 
