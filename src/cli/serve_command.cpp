@@ -158,7 +158,9 @@ int run_serve(const Options& o) {
               .tracer = tracer,
               .keeper = keeper,
               .system_wide = system_wide,
-              .series = CumulativeSeries({.per_pid = o.serve.per_pid, .grace_s = o.serve.grace_s})};
+              .series = CumulativeSeries({.per_pid = o.serve.per_pid,
+                                                 .grace_s = o.serve.grace_s,
+                                                 .max_retired = o.serve.max_label_sets})};
     session = &s;
     ListenAddress bound = *parse_listen_address(o.serve.listen);
     bound.port = server.port();

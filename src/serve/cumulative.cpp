@@ -1,6 +1,8 @@
 #include "serve/cumulative.h"
 
+#include <algorithm>
 #include <set>
+#include <vector>
 
 #include "model/group.h"
 #include "top/delta.h"
@@ -60,9 +62,15 @@ void CumulativeSeries::update(const Snapshot& frame, double now_s) {
         }
     }
 
-    // label sets with no live process: the grace period runs, then they go
+    expire(now_s);
+}
+
+// Label sets with no live process: the grace period runs, then they go;
+// over max_retired, those gone longest go at once.
+void CumulativeSeries::expire(double now_s) {
     std::set<Key> live_keys;
     for (const auto& [pid, l] : live_) live_keys.insert(key_of(l.last.comm, pid));
+    std::vector<std::pair<double, Key>> empty;
     for (auto it = retired_.begin(); it != retired_.end();) {
         Retired& r = it->second;
         if (live_keys.count(it->first)) {
@@ -70,11 +78,18 @@ void CumulativeSeries::update(const Snapshot& frame, double now_s) {
         } else if (r.empty_since < 0) {
             r.empty_since = now_s;
         }
-        if (r.empty_since >= 0 && now_s - r.empty_since >= opt_.grace_s)
+        if (r.empty_since >= 0 && now_s - r.empty_since >= opt_.grace_s) {
             it = retired_.erase(it);
-        else
-            ++it;
+            continue;
+        }
+        if (r.empty_since >= 0) empty.emplace_back(r.empty_since, it->first);
+        ++it;
     }
+    if (empty.size() <= opt_.max_retired) return;
+    size_t over = empty.size() - opt_.max_retired;
+    std::nth_element(empty.begin(), empty.begin() + static_cast<long>(over), empty.end());
+    for (size_t i = 0; i < over; ++i) retired_.erase(empty[i].second);
+    dropped_early_ += over;
 }
 
 Snapshot CumulativeSeries::snapshot() const {

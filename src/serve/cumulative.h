@@ -10,11 +10,13 @@
 // counted before they exited ("retired" figures). A process that changes
 // its comm (exec, prctl) leaves what it had counted with its old comm, as if
 // it had exited, and counts only what it does from then on under the new
-// one. A label set whose last process is gone is kept for the grace period,
-// then dropped: its series vanish from the next scrape.
+// one. A label set whose last process is gone is kept for the grace period
+// (at most max_retired of them), then dropped: its series vanish from the
+// next scrape.
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <map>
 #include <string>
 #include <utility>
@@ -26,6 +28,10 @@ namespace iotrace {
 struct CumulativeOptions {
     bool per_pid = false;   // a label set per process (comm, pid)
     double grace_s = 300;   // how long a label set with no live process stays
+    // Label sets with no live process kept at most (a fork storm under
+    // --per-pid retires thousands a second): past it, those gone longest
+    // go first, before their grace period ends.
+    size_t max_retired = 2000;
 };
 
 class CumulativeSeries {
@@ -44,11 +50,13 @@ public:
 
     size_t live_processes() const { return live_.size(); }
     size_t retired_keys() const { return retired_.size(); }
+    uint64_t dropped_early() const { return dropped_early_; }  // label sets dropped by max_retired
 
 private:
     using Key = std::pair<std::string, int>;  // (comm, pid); pid 0 without per_pid
     Key key_of(const std::string& comm, int pid) const { return {comm, opt_.per_pid ? pid : 0}; }
     void retire(const Key& key, int pid, const ProcessStats& counted);
+    void expire(double now_s);
 
     struct Live {
         ProcessStats last;   // as last read: cumulative since the process was first traced
@@ -65,6 +73,7 @@ private:
     std::map<int, Live> live_;         // by pid
     std::map<Key, Retired> retired_;
     Snapshot last_;                    // the last frame's lost, availability, version (no processes)
+    uint64_t dropped_early_ = 0;
 };
 
 }  // namespace iotrace

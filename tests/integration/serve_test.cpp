@@ -15,6 +15,7 @@
 #include <cmath>
 #include <fstream>
 #include <optional>
+#include <set>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -305,6 +306,92 @@ TEST(ServeCli, DurationEndsIt) {
     ASSERT_TRUE(it.wait_exit()) << it.err();
     EXPECT_EQ(it.exit_code(), 0) << it.err();
     EXPECT_GE(Clock::now() - t0, 1s);
+}
+
+// Label sets in a text-format scrape that are not pid's (--per-pid).
+size_t others_than(const std::string& text, int pid) {
+    std::set<std::string> pids;
+    std::istringstream in(text);
+    std::string line;
+    while (std::getline(in, line)) {
+        size_t at = line.find("pid=\"");
+        if (line.empty() || line[0] == '#' || at == std::string::npos) continue;
+        std::string p = line.substr(at + 5, line.find('"', at + 5) - at - 5);
+        if (p != std::to_string(pid)) pids.insert(p);
+    }
+    return pids.size();
+}
+
+// A fork storm (tests/workloads/forkstorm.c: a child per connection, each
+// K recvfrom and K sendto) for ~10 s under two serves of nobody's
+// processes with a 2 s grace period: --per-pid, whose label sets come and
+// go with the children and, after the storm and the grace period, are the
+// server's alone, its memory back near where it was; and by comm, whose
+// forkstorm receives counter never goes down while the children exit and
+// ends at what they made (counted or lost).
+TEST(ServeForkStorm, SeriesAndMemoryComeBackAfterTheStorm) {
+    constexpr int kExchanges = 3;
+    Child srv(as_nobody({workload("forkstorm"), "serve", std::to_string(kExchanges)}));
+    ASSERT_TRUE(srv.wait_out_line("ready")) << srv.err();
+    long port = var_in(srv.out(), "port");
+    ASSERT_GT(port, 0);
+    Serve per_pid({"-U", "nobody", "--per-pid", "--series-grace", "2"});
+    Serve by_comm({"-U", "nobody", "--series-grace", "2"});
+    ASSERT_GT(per_pid.port, 0);
+    ASSERT_GT(by_comm.port, 0);
+    std::this_thread::sleep_for(3s);  // setpriv's label set (renamed by exec) gone
+    HttpAnswer before = per_pid.metrics();
+    ASSERT_EQ(before.status, 200);
+    const long rss_before = rss_kb(per_pid.child.pid());
+    const double sets_before = samples(before.body)["iotrace_label_sets"];
+
+    Child cl({workload("forkstorm"), "client", std::to_string(port), std::to_string(kExchanges), "10",
+              std::to_string(srv.pid()), "8"});
+    long peak_rss = rss_before;
+    double peak_sets = 0, last_recv = 0;
+    size_t scrapes = 0, decreases = 0;
+    while (!cl.wait_exit(500ms)) {
+        HttpAnswer a = per_pid.metrics();
+        HttpAnswer b = by_comm.metrics();
+        ASSERT_EQ(a.status, 200);
+        ASSERT_EQ(b.status, 200);
+        ++scrapes;
+        peak_sets = std::max(peak_sets, samples(a.body)["iotrace_label_sets"]);
+        peak_rss = std::max(peak_rss, rss_kb(per_pid.child.pid()));
+        double recv = samples(b.body)["iotrace_receives_total{comm=\"forkstorm\"}"];
+        if (recv < last_recv) ++decreases;
+        last_recv = std::max(last_recv, recv);
+    }
+    ASSERT_EQ(cl.exit_code(), 0) << cl.err();
+    long connections = var_in(cl.out(), "connections");
+    ASSERT_GT(connections, 500);
+    ASSERT_TRUE(srv.wait_out_line("var children " + std::to_string(connections))) << srv.out();
+    std::this_thread::sleep_for(4s);  // the last exits framed, then the grace period
+
+    HttpAnswer after = per_pid.metrics();
+    HttpAnswer comm = by_comm.metrics();
+    const long rss_after = rss_kb(per_pid.child.pid());
+    auto a = samples(after.body), c = samples(comm.body);
+    const uint64_t made = static_cast<uint64_t>(kExchanges) * static_cast<uint64_t>(connections);
+    double lost = 0;
+    for (const auto& [name, v] : c)
+        if (name.rfind("iotrace_lost_events_total{", 0) == 0) lost += v;
+    const double recv = c["iotrace_receives_total{comm=\"forkstorm\"}"];
+    std::printf("fork storm under serve: %ld children, %zu scrapes; label sets %.0f before, %.0f at the peak, %.0f "
+                "after; RSS %ld kB before, %ld kB at the peak, %ld kB after; receives %.0f of %lu, lost %.0f\n",
+                connections, scrapes, sets_before, peak_sets, a["iotrace_label_sets"], rss_before, peak_rss, rss_after,
+                recv, static_cast<unsigned long>(made), lost);
+    EXPECT_GT(peak_sets, 50) << "the children were label sets while they lived";
+    EXPECT_EQ(others_than(after.body, srv.pid()), 0u) << "only the server's series are left";
+    EXPECT_EQ(a["iotrace_label_sets"], 1);
+    EXPECT_EQ(a["iotrace_traced_processes"], 1);
+    EXPECT_LT(rss_after, rss_before + 8 * 1024) << "peak " << peak_rss;
+    EXPECT_EQ(decreases, 0u) << "a counter went down";
+    EXPECT_GE(recv, last_recv);
+    EXPECT_LE(recv, static_cast<double>(made));
+    EXPECT_GE(recv + lost, static_cast<double>(made));
+    srv.signal(SIGTERM);
+    ASSERT_TRUE(srv.wait_exit());
 }
 
 }  // namespace

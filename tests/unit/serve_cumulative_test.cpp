@@ -111,6 +111,21 @@ TEST(ServeCumulative, PerPidAnExitedProcessKeepsItsSeriesForTheGracePeriod) {
     EXPECT_EQ(s["nginx/10"], 120u);
 }
 
+TEST(ServeCumulative, AtMostMaxRetiredLabelSetsOutliveTheirProcesses) {
+    CumulativeSeries c({.per_pid = true, .grace_s = 300, .max_retired = 2});
+    c.update(frame({proc(1, "w", 1, true)}), 1);
+    c.update(frame({proc(2, "w", 1, true), proc(9, "srv", 5)}), 2);
+    c.update(frame({proc(3, "w", 1, true), proc(4, "w", 1, true), proc(9, "srv", 6)}), 3);
+    auto s = sums(c, true);
+    EXPECT_EQ(s.count("w/1"), 0u);
+    EXPECT_EQ(s.count("w/2"), 0u);
+    EXPECT_EQ(s.count("w/3"), 1u);
+    EXPECT_EQ(s.count("w/4"), 1u);
+    EXPECT_EQ(s["srv/9"], 6u) << "a live process's label set is never dropped";
+    EXPECT_EQ(c.retired_keys(), 2u);
+    EXPECT_EQ(c.dropped_early(), 2u);
+}
+
 TEST(ServeCumulative, TheLastFramesLostCountsAreKept) {
     CumulativeSeries c({});
     Snapshot f = frame({proc(1, "x", 1)});
