@@ -16,6 +16,7 @@
 #include "analysis/diagnose.h"
 #include "cli/flame_command.h"
 #include "cli/options.h"
+#include "cli/serve_command.h"
 #include "cli/startup.h"
 #include "model/group.h"
 #include "model/unavailable.h"
@@ -83,10 +84,7 @@ int run(const Options& o) {
                                 .flame_cells = o.flame.cells,
                                 .flame_stack_slots = o.flame.stack_slots});
     warn_about_load(tracer);
-    for (const auto& t : targets) tracer.add_target(t.tgid, t.comm, o.follow);
-    size_t descendants = 0;  // -f: the children that exist already do the IO of prefork servers
-    if (o.follow)
-        for (const auto& t : targets) descendants += tracer.add_descendants(t.tgid);
+    size_t descendants = add_targets(tracer, targets, o.follow);
     if (child) {
         targets.push_back({child->pid(), basename_of(o.command[0])});
         tracer.add_target(child->pid(), targets.back().comm, true);  // a launched command is always followed
@@ -139,6 +137,7 @@ int main(int argc, char** argv) {
     try {
         const Options& o = std::get<Options>(parsed);
         if (o.top) return run_top(o);
+        if (o.serve.on) return run_serve(o);  // src/cli/serve_command.cpp
         return o.check ? run_check(o) : run(o);
     } catch (const Failure& f) {
         std::fprintf(stderr, "iotrace: %s\n", f.what());

@@ -23,6 +23,7 @@ constexpr const char* kExamples =
     "       iotrace top [-p PID[,PID...]] [-f] [-U USER] [-i SECONDS] [-n N] [-d SECONDS] [-b] [--json] [-- CMD...]\n"
     "       iotrace --check [--json] [-o FILE]\n"
     "       iotrace flame (-p PID[,PID...] [-f] | -- CMD) [-d SECONDS] -o FILE [--format F] [--weight W] [--stacks]\n"
+    "       iotrace serve [--listen ADDR:PORT] [--path /metrics] [-p PID[,PID...] [-f] | -U USER] [--per-pid]\n"
     "\n"
     "Examples:\n"
     "  sudo iotrace -p 4242                 trace a running server until Ctrl-C\n"
@@ -32,6 +33,7 @@ constexpr const char* kExamples =
     "  sudo iotrace -u nobody -- python3 server.py   launch a command (children followed)\n"
     "  sudo iotrace --check                 what this kernel lets iotrace load, and which figures\n"
     "  sudo iotrace top                     the live view of every process (iotrace top --help)\n"
+    "  sudo iotrace serve                   a Prometheus exporter on 127.0.0.1:19435 (iotrace serve --help)\n"
     "\n"
     "Tracing ends on Ctrl-C, SIGTERM, after -d, or when every traced process has\n"
     "exited; the report is printed in every case. Exit status: 0 done, 1 runtime\n"
@@ -176,10 +178,12 @@ std::variant<Options, ParseExit> parse_options(int argc, const char* const argv[
 
     CLI::App* top = add_top(app, o);
     CLI::App* flame = add_flame_command(app, o);
+    CLI::App* serve = add_serve_command(app, o);
 
     // CLI11 wants argv order reversed when given a vector.
     std::vector<std::string> rev(args.rbegin(), args.rend());
     const bool top_asked = std::find(args.begin(), args.end(), "top") != args.end();
+    const bool serve_asked = std::find(args.begin(), args.end(), "serve") != args.end();
     try {
         app.parse(rev);
     } catch (const CLI::Success& e) {  // --help, --version
@@ -190,8 +194,9 @@ std::variant<Options, ParseExit> parse_options(int argc, const char* const argv[
         std::ostringstream out, err;
         app.exit(e, out, err);
         return ParseExit{kExitUsage, std::string("iotrace: ") + e.what() +
-                                         (top_asked ? "\nRun 'iotrace top --help' for usage.\n"
-                                                    : "\nRun 'iotrace --help' for usage.\n")};
+                                         (top_asked     ? "\nRun 'iotrace top --help' for usage.\n"
+                                          : serve_asked ? "\nRun 'iotrace serve --help' for usage.\n"
+                                                        : "\nRun 'iotrace --help' for usage.\n")};
     }
 
     if (top->parsed()) {
@@ -201,6 +206,11 @@ std::variant<Options, ParseExit> parse_options(int argc, const char* const argv[
         return o;
     }
 
+    if (serve->parsed()) {
+        if (auto error = check_serve_options(o))
+            return ParseExit{kExitUsage, *error + "\nRun 'iotrace serve --help' for usage.\n"};
+        return o;
+    }
     if (flame->parsed()) {
         if (o.check) return ParseExit{kExitUsage, "iotrace: --check and flame do not go together\n"};
         if (auto error = check_flame_options(o))

@@ -1,8 +1,10 @@
 #include "cli/startup.h"
 
+#include <pwd.h>
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 
 #include "model/unavailable.h"
@@ -31,6 +33,15 @@ void install_stop_signals() {
 
 bool stop_requested() { return g_stop != 0; }
 
+int resolve_only_user(const std::string& user) {
+    if (user.empty()) return -1;
+    if (passwd* pw = getpwnam(user.c_str())) return static_cast<int>(pw->pw_uid);
+    if (std::all_of(user.begin(), user.end(), [](char c) { return c >= '0' && c <= '9'; }) && user.size() < 10)
+        return std::stoi(user);
+    throw Failure("user '" + user + "' does not exist (-U)", kExitUsage);
+}
+
+
 std::vector<Target> resolve_pids(const std::vector<int>& pids) {
     std::vector<Target> out;
     for (int pid : pids) {
@@ -48,6 +59,14 @@ std::string basename_of(const std::string& path) {
     auto slash = path.rfind('/');
     std::string b = slash == std::string::npos ? path : path.substr(slash + 1);
     return b.substr(0, 15);  // what the kernel will call it (TASK_COMM_LEN - 1)
+}
+
+size_t add_targets(Tracer& tracer, const std::vector<Target>& targets, bool follow) {
+    for (const auto& t : targets) tracer.add_target(t.tgid, t.comm, follow);
+    size_t descendants = 0;  // -f: the children that exist already do the IO of prefork servers
+    if (follow)
+        for (const auto& t : targets) descendants += tracer.add_descendants(t.tgid);
+    return descendants;
 }
 
 void warn_about_load(const Tracer& tracer) {

@@ -2,7 +2,6 @@
 
 #include <malloc.h>
 #include <poll.h>
-#include <pwd.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -33,15 +32,6 @@ namespace iotrace {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-// -U USER: a name from the passwd database, or a number.
-int resolve_only_user(const std::string& user) {
-    if (user.empty()) return -1;
-    if (passwd* pw = getpwnam(user.c_str())) return static_cast<int>(pw->pw_uid);
-    if (std::all_of(user.begin(), user.end(), [](char c) { return c >= '0' && c <= '9'; }) && user.size() < 10)
-        return std::stoi(user);
-    throw Failure("user '" + user + "' does not exist (-U)", kExitUsage);
-}
 
 // Where the refreshes go.
 enum class Output { Screen, Text, Json };
@@ -207,10 +197,7 @@ int run_top(const Options& o) {
         tracer.trace_all_processes();
         what = "every process";
     } else {
-        for (const auto& t : targets) tracer.add_target(t.tgid, t.comm, o.follow);
-        size_t descendants = 0;
-        if (o.follow)
-            for (const auto& t : targets) descendants += tracer.add_descendants(t.tgid);
+        size_t descendants = add_targets(tracer, targets, o.follow);
         if (child) {
             targets.push_back({child->pid(), basename_of(o.command[0])});
             tracer.add_target(child->pid(), targets.back().comm, true);

@@ -601,4 +601,39 @@ std::map<std::string, SysExp> parse_strace_summary(const std::string& text) {
     return out;
 }
 
+long rss_kb(int pid) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+    std::string line;
+    while (std::getline(in, line))
+        if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+    return -1;
+}
+
+std::vector<std::string> ticker_argv(const std::string& mode, int rate, long n, const std::string& copy_as,
+                                     const TempDir* dir) {
+    std::string bin = workload("ticker");
+    if (!copy_as.empty()) {
+        std::string to = dir->path(copy_as);
+        std::filesystem::copy_file(bin, to, std::filesystem::copy_options::overwrite_existing);
+        std::filesystem::permissions(to, std::filesystem::perms::owner_all | std::filesystem::perms::others_exec |
+                                             std::filesystem::perms::group_exec | std::filesystem::perms::others_read |
+                                             std::filesystem::perms::group_read);
+        bin = to;
+    }
+    return {bin, mode, std::to_string(rate), std::to_string(n)};
+}
+
+std::vector<std::string> as_nobody(std::vector<std::string> argv) {
+    argv.insert(argv.begin(), {"/usr/bin/setpriv", "--reuid=" + std::to_string(kNobody),
+                               "--regid=" + std::to_string(kNobody), "--clear-groups"});
+    return argv;
+}
+
+Child start_ticker(const std::vector<std::string>& argv) {
+    Child c(argv);
+    EXPECT_TRUE(c.wait_out([](const std::string& o) { return o.find("var pid ") != std::string::npos; }))
+        << c.err();
+    return c;
+}
+
 }  // namespace itest

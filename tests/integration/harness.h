@@ -231,4 +231,20 @@ int pid_in_tracing_line(const std::string& line);
 // iotrace launched and left behind (we are their subreaper).
 void kill_and_reap(pid_t pid);
 
+// ---- workloads the tests of iotrace top and serve share ----------------
+
+constexpr int kNobody = 65534;
+
+// VmRSS of pid, kB.
+long rss_kb(int pid);
+
+// A ticker (tests/workloads/ticker.c) run as is, or under another name (its
+// comm) from a copy in dir, or as another user.
+std::vector<std::string> ticker_argv(const std::string& mode, int rate, long n, const std::string& copy_as = "",
+                                     const TempDir* dir = nullptr);
+std::vector<std::string> as_nobody(std::vector<std::string> argv);
+
+// Starts a ticker and waits for its "var pid" line.
+Child start_ticker(const std::vector<std::string>& argv);
+
 }  // namespace itest

@@ -26,8 +26,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-constexpr int kNobody = 65534;
-
 // A ticker's rate as top shows it: RATE, unless the machine is so busy that
 // the ticker ran late (a late timerfd read takes several expirations at once,
 // so its loop falls behind). The median of several intervals is held close,
@@ -72,45 +70,6 @@ const json* proc_in(const json& line, int pid) {
 uint64_t count_of(const json& proc, const char* name) {
     const json& c = proc["counts"][name];
     return c.is_number() ? c.get<uint64_t>() : 0;
-}
-
-// VmRSS of pid, kB.
-long rss_kb(int pid) {
-    std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-    std::string line;
-    while (std::getline(in, line))
-        if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
-    return -1;
-}
-
-// A ticker (tests/workloads/ticker.c) run as is, or under another name (its
-// comm) from a copy in dir, or as another user.
-std::vector<std::string> ticker_argv(const std::string& mode, int rate, long n, const std::string& copy_as = "",
-                                     const TempDir* dir = nullptr) {
-    std::string bin = workload("ticker");
-    if (!copy_as.empty()) {
-        std::string to = dir->path(copy_as);
-        std::filesystem::copy_file(bin, to, std::filesystem::copy_options::overwrite_existing);
-        std::filesystem::permissions(to, std::filesystem::perms::owner_all | std::filesystem::perms::others_exec |
-                                             std::filesystem::perms::group_exec | std::filesystem::perms::others_read |
-                                             std::filesystem::perms::group_read);
-        bin = to;
-    }
-    return {bin, mode, std::to_string(rate), std::to_string(n)};
-}
-
-std::vector<std::string> as_nobody(std::vector<std::string> argv) {
-    argv.insert(argv.begin(), {"/usr/bin/setpriv", "--reuid=" + std::to_string(kNobody),
-                               "--regid=" + std::to_string(kNobody), "--clear-groups"});
-    return argv;
-}
-
-// Starts a ticker and waits for its "var pid" line.
-Child start_ticker(const std::vector<std::string>& argv) {
-    Child c(argv);
-    EXPECT_TRUE(c.wait_out([](const std::string& o) { return o.find("var pid ") != std::string::npos; }))
-        << c.err();
-    return c;
 }
 
 // ---- batch outputs -------------------------------------------------------

@@ -1,4 +1,5 @@
 #include "cli/options.h"
+#include "util/failure.h"
 
 #include <gtest/gtest.h>
 
@@ -25,6 +26,43 @@ ParseExit fails(std::vector<std::string> args) {
     auto r = parse(std::move(args));
     EXPECT_TRUE(std::holds_alternative<ParseExit>(r));
     return std::holds_alternative<ParseExit>(r) ? std::get<ParseExit>(r) : ParseExit{-1, ""};
+}
+
+TEST(Options, ServeDefaultsAndOptions) {
+    Options d = ok({"serve"});
+    EXPECT_TRUE(d.serve.on);
+    EXPECT_EQ(d.serve.listen, "127.0.0.1:19435");
+    EXPECT_EQ(d.serve.path, "/metrics");
+    EXPECT_FALSE(d.serve.per_pid);
+    EXPECT_EQ(d.serve.max_label_sets, 2000u);
+    EXPECT_EQ(d.serve.grace_s, 300);
+    Options o = ok({"serve", "--listen", "[::1]:9100", "--path", "/m", "-U", "nobody", "--per-pid",
+                    "--max-label-sets", "50", "-d", "3", "--series-grace", "2"});
+    EXPECT_EQ(o.serve.listen, "[::1]:9100");
+    EXPECT_EQ(o.serve.path, "/m");
+    EXPECT_EQ(o.only_user, "nobody");
+    EXPECT_TRUE(o.serve.per_pid);
+    EXPECT_EQ(o.serve.max_label_sets, 50u);
+    EXPECT_EQ(o.duration_s, 3);
+    EXPECT_EQ(o.serve.grace_s, 2);
+    Options p = ok({"serve", "-f", "-p", "4,5"});
+    EXPECT_EQ(p.pids, (std::vector<int>{4, 5}));
+    EXPECT_TRUE(p.follow);
+}
+
+TEST(Options, ServeUsageErrors) {
+    for (std::vector<std::string> args : {std::vector<std::string>{"serve", "--listen", "19435"},
+                                          {"serve", "--listen", "::1:80"},
+                                          {"serve", "--path", "metrics"},
+                                          {"serve", "--path", "/"},
+                                          {"serve", "-f"},
+                                          {"serve", "-p", "4", "-U", "nobody"},
+                                          {"serve", "--max-label-sets", "0"},
+                                          {"serve", "--", "sleep", "1"}}) {
+        ParseExit e = fails(args);
+        EXPECT_EQ(e.exit_code, kExitUsage) << args.back();
+        EXPECT_NE(e.text.find("iotrace serve --help"), std::string::npos) << e.text;
+    }
 }
 
 TEST(Options, PidListsAreSplitAndRepeatable) {
