@@ -3,6 +3,7 @@
 #   make test     dependencies, build, unit and integration tests (as root)
 #   make kernel61 Debian 12's kernel and an initramfs for the qemu test
 #   make demo     dependencies, build, trace the bundled demo server
+#   make flame-demo  docs/flame-demo.svg and .png: iotrace flame of two demo servers
 #   make deps     install the Debian packages (scripts/install-deps.sh)
 
 BUILD      ?= build
@@ -16,7 +17,7 @@ VERSION    := 0.1.0
 CXXFLAGS   ?= -O2 -g
 CXXFLAGS   += -std=c++20 -Wall -Wextra -MMD -MP -Ibpf -Isrc -I$(BUILD) -DIOTRACE_VERSION='"$(VERSION)"'
 BPF_CFLAGS := -g -O2 -mcpu=v3 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -I$(BUILD) -Ibpf
-LDLIBS     := -lbpf -lelf -lz -lfmt
+LDLIBS     := -lbpf -ldw -lelf -lz -lfmt
 # ncurses (wide) for iotrace top's screen, src/top/paint.cpp.
 LDLIBS     += $(shell pkg-config --libs ncursesw 2>/dev/null || echo -lncursesw -ltinfo)
 TEST_LIBS  := -lgtest -lgtest_main -pthread
@@ -47,7 +48,7 @@ KERNEL_DIR := $(BUILD)/kernel
 
 .DELETE_ON_ERROR:
 .SECONDARY:
-.PHONY: all deps test unit integration demo clean workloads kernel61
+.PHONY: all deps test unit integration demo flame-demo clean workloads kernel61
 
 all: $(BUILD)/iotrace
 
@@ -100,6 +101,20 @@ $(BUILD)/workloads/%: tests/workloads/%.c $(wildcard tests/workloads/*.h)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) -O2 -g -Wall -Wextra -static -pthread $< -o $@
 
+# The flame tests' workload with frame pointers (a frame-pointer walk follows
+# its stacks), and again without them, for the truncation warning.
+$(BUILD)/workloads/flamepaths: tests/workloads/flamepaths.c $(wildcard tests/workloads/*.h)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -O2 -g -fno-omit-frame-pointer -fno-shrink-wrap -Wall -Wextra -static $< -o $@
+
+$(BUILD)/workloads/flamepaths-nofp: tests/workloads/flamepaths.c $(wildcard tests/workloads/*.h)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -O2 -g -fomit-frame-pointer -Wall -Wextra -static $< -o $@
+
+WORKLOADS += $(BUILD)/workloads/flamepaths-nofp
+
 workloads: $(WORKLOADS)
 
 # The qemu test of Debian 12's own kernel (tests/integration/kernel61_test.cpp):
@@ -127,6 +142,10 @@ test: deps
 demo: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)scripts/demo.sh
+
+flame-demo: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)scripts/flame-demo.sh
 
 clean:
 	rm -rf $(BUILD)

@@ -12,6 +12,7 @@
 #include <bpf/bpf_tracing.h>
 
 #include "maps.bpf.h"
+#include "flame.bpf.h"
 
 #define EAGAIN 11
 #define EBADF 9
@@ -181,7 +182,7 @@ static __always_inline struct iot_thread *thread_counters(__u32 tslot, __u64 id)
 static __always_inline bool traced(__u32 tgid)
 {
 	if (trace_all)
-		return tgid != self_tgid;
+		return tgid != self_tgid && all_armed;
 	return (target_bits[(tgid >> 6) & (TARGET_WORDS - 1)] >> (tgid & 63)) & 1;
 }
 
@@ -191,6 +192,25 @@ static __always_inline bool traced(__u32 tgid)
 static __always_inline bool being_added(__u32 tgid)
 {
 	return seeding_any && bpf_map_lookup_elem(&targets, &tgid);
+}
+
+/* -U: the current task runs as the user asked for (its real uid). A
+ * helper call, made only when a filter is set (filter_uid is rodata: the
+ * verifier drops the branch otherwise). */
+static __always_inline bool uid_passes(void)
+{
+	if (filter_uid == IOT_NO_UID)
+		return true;
+	return (__u32)bpf_get_current_uid_gid() == filter_uid;
+}
+
+/* The kernel side holds something of process tgid that user space must
+ * read and free when it exits (system-wide mode: counters, or the epoll
+ * registrations seeded at start). */
+static __always_inline bool has_state(__u32 tgid)
+{
+	return bpf_map_lookup_elem(&proc_slots, &tgid) || bpf_map_lookup_elem(&procs, &tgid) ||
+	       bpf_map_lookup_elem(&proc_epfds, &tgid);
 }
 
 /* The syscall arguments, from the user registers saved at entry:
@@ -252,6 +272,7 @@ static __always_inline struct inflight *enter_begin(struct bpf_raw_tracepoint_ar
 	if (!f->tslot && !f->seeding)
 		f->tslot = thread_slot_take(id >> 32, (__u32)id);
 	read_syscall_args(task, a);
+	flame_enter(ctx, f, task, a);
 	*taskp = task;
 	return f;
 }
@@ -364,6 +385,7 @@ static __always_inline struct iot_proc *exit_account(struct inflight *f, long re
 		if (ret == -EAGAIN)
 			st->eagain++;
 	}
+	flame_exit(f, ret, dur);
 	return p;
 }
 

@@ -78,9 +78,9 @@ int sys_enter(struct bpf_raw_tracepoint_args *ctx)
 	/* one helper call: the tgid and the compat flag are loads from the task */
 	task = bpf_get_current_task_btf();
 	tgid = task->tgid;
-	if (compat_syscall(task))
-		return 0;
 	if (!traced(tgid) && !(being_added(tgid) && registration_call(nr)))
+		return 0;
+	if (compat_syscall(task) || !uid_passes())
 		return 0;
 	bpf_tail_call(ctx, &enter_progs, (__u32)nr);
 	return 0; /* the family did not load: not counted */
@@ -105,7 +105,7 @@ int sys_exit(struct bpf_raw_tracepoint_args *ctx)
 	if (!f) {
 		__u32 tgid = task->tgid;
 
-		if ((traced(tgid) || being_added(tgid)) && !compat_syscall(task) &&
+		if ((traced(tgid) || being_added(tgid)) && !compat_syscall(task) && uid_passes() &&
 		    registration_call(syscall_nr_of(task)))
 			bpf_tail_call(ctx, &unseen_progs, 0);
 		return 0;

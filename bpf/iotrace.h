@@ -179,7 +179,7 @@ struct iot_thread {
 	__u64 accept_blocked;
 	__u64 uring_enters;  /* io_uring_enter calls */
 	__u64 ready;         /* sum of its waits' positive returns (as iot_proc.wait_ready) */
-	__u32 exited;        /* slots only: the thread has exited */
+	__u32 exited;        /* the thread has exited (slots; the hash too since `iotrace top`) */
 	__u32 pad;
 	__u64 zero_timeout_empty; /* of zero_timeout, those that returned 0 */
 };
@@ -239,14 +239,17 @@ enum iot_lost {
 enum iot_event_type {
 	IOT_EV_FORK = 1, /* a followed target forked tgid (ppid = parent tgid) */
 	IOT_EV_EXEC = 2, /* tgid exec'ed; comm is the new name */
-	IOT_EV_EXIT = 3, /* the last thread of tgid exited */
+	IOT_EV_EXIT = 3, /* the last thread of tgid exited (comm: its group leader's) */
 };
+
+/* No uid filter (filter_uid in bpf/maps.bpf.h). */
+#define IOT_NO_UID 0xffffffffu
 
 struct iot_event {
 	__u32 type;
 	__u32 tgid;
-	__u32 ppid;
-	__u32 pad;
+	__u32 ppid;     /* the parent's tgid (fork, exit) */
+	__u32 uid;      /* real uid of the task the event came from */
 	__u64 ts_ns;
 	char comm[16];
 };

@@ -9,6 +9,7 @@
 #define IOTRACE_MAPS_BPF_H
 
 #include "iotrace.h"
+#include "flame.h"
 
 /* Loop bounds: past them the call is counted, its sizes are not (lost). */
 #define SELECT_CHUNK_BYTES 128   /* one FD_SETSIZE set */
@@ -26,6 +27,8 @@
 /* Set by user space between open and load. */
 const volatile __u32 self_tgid __weak = 0;    /* iotrace itself: never traced */
 const volatile bool trace_all __weak = false;  /* every process, not just targets */
+/* Only the processes of this real uid (iotrace top -U); IOT_NO_UID: all. */
+const volatile __u32 filter_uid __weak = IOT_NO_UID;
 /* Benchmark floor: every program returns at once (same tracepoints, no
  * work), to measure what the attachment alone costs. */
 const volatile bool floor_only __weak = false;
@@ -38,6 +41,9 @@ const volatile __u8 sys_of_nr[IOT_SYSNR_MAX] __weak = {};
  * space sets bits with atomic ors on the mmapped .bss. */
 #define TARGET_WORDS (IOT_PID_LIMIT / 64)
 __u64 target_bits[TARGET_WORDS] __weak;
+/* trace_all: nothing is traced until user space sets this, once it has
+ * read every process's epoll registrations (Tracer::trace_all_processes). */
+__u32 all_armed __weak;
 
 /* Processes being added by user space (Tracer::add_target), from before its
  * first read of their epoll registrations in /proc until it is done with
@@ -126,6 +132,7 @@ struct inflight {
 	__u32 seeding; /* entered while the process was being added: not counted */
 	__u32 ctl_making; /* epoll_ctl: its registration is in ep_making */
 	__u32 pad3;
+	struct iot_flame_inflight flame; /* iotrace flame: the call's stack id and fd kind */
 };
 
 struct {

@@ -42,6 +42,7 @@ static __always_inline __u64 mmsg_bytes(struct inflight *f, long ret)
 	bpf_loop(ret, mmsgsum_one, &c, 0);
 	if (c.failed)
 		count_lost(IOT_LOST_USER_READ);
+	flame_mmsg_bytes(f, c.sum);
 	return c.sum;
 }
 

@@ -30,7 +30,8 @@ int BPF_PROG(on_switch, bool preempt, struct task_struct *prev, struct task_stru
 	task = bpf_get_current_task_btf();
 	f = bpf_task_storage_get(&inflight, task, 0, 0);
 	prev_pid = task->pid;
-	if (f && f->ts && is_wait(f->sys)) {
+	/* iotrace flame: every call's on-CPU time (flame.bpf.h) */
+	if (f && f->ts && (is_wait(f->sys) || flame_on)) {
 		k = prev_pid & (OFFCPU_SLOTS - 1);
 		s = bpf_map_lookup_elem(&offcpu, &k);
 		if (s && s->tid == prev_pid)
@@ -60,7 +61,10 @@ static __always_inline void target_bit_clear(__u32 tgid)
 	__sync_fetch_and_and(&target_bits[(tgid >> 6) & (TARGET_WORDS - 1)], ~(1ULL << (tgid & 63)));
 }
 
-static __always_inline void emit(__u32 type, __u32 tgid, __u32 ppid)
+/* comm: the current task's, or with leader, that task's (an exit's last
+ * thread may be a worker thread with a name of its own; the process's name
+ * is its group leader's). */
+static __always_inline void emit(__u32 type, __u32 tgid, __u32 ppid, struct task_struct *leader)
 {
 	struct iot_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 
@@ -71,9 +75,12 @@ static __always_inline void emit(__u32 type, __u32 tgid, __u32 ppid)
 	e->type = type;
 	e->tgid = tgid;
 	e->ppid = ppid;
-	e->pad = 0;
+	e->uid = (__u32)bpf_get_current_uid_gid();
 	e->ts_ns = bpf_ktime_get_ns();
-	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	if (leader)
+		BPF_CORE_READ_STR_INTO(&e->comm, leader, comm);
+	else
+		bpf_get_current_comm(e->comm, sizeof(e->comm));
 	bpf_ringbuf_submit(e, 0);
 }
 
@@ -103,7 +110,7 @@ int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
 	 * entry made at its first call could fail for want of memory */
 	if (proc_slot_of(ctgid) == PSLOT_HASH)
 		bpf_map_update_elem(&procs, &ctgid, &zero_proc, BPF_NOEXIST);
-	emit(IOT_EV_FORK, ctgid, ptgid);
+	emit(IOT_EV_FORK, ctgid, ptgid, NULL);
 	return 0;
 }
 
@@ -114,8 +121,9 @@ int on_exec(void *ctx)
 
 	if (floor_only)
 		return 0;
-	if (!trace_all && bpf_map_lookup_elem(&targets, &tgid))
-		emit(IOT_EV_EXEC, tgid, 0);
+	/* system-wide: only a process user space knows of has a name to change */
+	if (trace_all ? has_state(tgid) : !!bpf_map_lookup_elem(&targets, &tgid))
+		emit(IOT_EV_EXEC, tgid, 0, NULL);
 	return 0;
 }
 
@@ -123,12 +131,13 @@ SEC("tracepoint/sched/sched_process_exit")
 int on_exit(void *ctx)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
-	__u32 tgid = task->tgid;
+	__u32 tgid = task->tgid, tid = task->pid;
+	struct iot_thread *t = NULL;
 	struct inflight *f;
 
 	if (floor_only)
 		return 0;
-	/* every exiting traced thread: its figures slot can be read and freed */
+	/* every exiting traced thread: its figures can be read and freed */
 	f = bpf_task_storage_get(&inflight, task, 0, 0);
 	/* its last close, never followed by a probed call (readiness.bpf.h,
 	 * close_done) */
@@ -138,18 +147,28 @@ int on_exit(void *ctx)
 	}
 	if (f && f->tslot && f->tslot != TSLOT_HASH) {
 		__u32 k = f->tslot - 1;
-		struct iot_thread *t = bpf_map_lookup_elem(&thread_stats, &k);
 
-		if (t)
-			t->exited = 1;
+		t = bpf_map_lookup_elem(&thread_stats, &k);
+	} else if (f && f->tslot == TSLOT_HASH) {
+		t = bpf_map_lookup_elem(&threads, &tid);
 	}
-	if (trace_all || !bpf_map_lookup_elem(&targets, &tgid))
-		return 0;
+	if (t)
+		t->exited = 1;
 	/* signal->live drops to 0 when the group's last thread exits */
+	if (trace_all) {
+		/* every process the kernel side holds state of: user space reads
+		 * its final counters and frees its entries */
+		if (BPF_CORE_READ(task, signal, live.counter) == 0 && has_state(tgid))
+			emit(IOT_EV_EXIT, tgid, BPF_CORE_READ(task, real_parent, tgid),
+			     BPF_CORE_READ(task, group_leader));
+		return 0;
+	}
+	if (!bpf_map_lookup_elem(&targets, &tgid))
+		return 0;
 	if (BPF_CORE_READ(task, signal, live.counter) != 0)
 		return 0;
 	bpf_map_delete_elem(&targets, &tgid);
 	target_bit_clear(tgid);
-	emit(IOT_EV_EXIT, tgid, 0);
+	emit(IOT_EV_EXIT, tgid, BPF_CORE_READ(task, real_parent, tgid), BPF_CORE_READ(task, group_leader));
 	return 0;
 }

@@ -9,8 +9,9 @@ set -eu
 # chromium, where tests/flame/viewers opens the flame outputs; Prometheus
 # (promtool lints iotrace serve's metrics and checks the example rules) and
 # the Python client's strict OpenMetrics parser, for the tests.
+# tmux: the terminal the tests of iotrace top type into and read.
 PKGS="make g++ gcc clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev libfmt-dev
-libcli11-dev nlohmann-json3-dev libgtest-dev libncurses-dev libdw-dev libc6-dev strace python3
+libcli11-dev nlohmann-json3-dev libgtest-dev libncurses-dev libdw-dev libc6-dev strace python3 tmux
 nginx-light redis-server redis-tools wrk nodejs memcached golang-go apache2 socat
 qemu-system-x86 busybox-static
 chromium prometheus python3-prometheus-client"

@@ -1,5 +1,6 @@
 // iotrace entry point: parse options, check we can trace, attach, wait for
-// the end (Ctrl-C, SIGTERM, -d, or every target gone), print the report.
+// the end (Ctrl-C, SIGTERM, -d, or every target gone), print the report;
+// or hand over to iotrace top (src/top/run_top.cpp).
 #include <signal.h>
 #include <unistd.h>
 
@@ -13,13 +14,17 @@
 #include <string>
 
 #include "analysis/diagnose.h"
+#include "cli/flame_command.h"
 #include "cli/options.h"
+#include "cli/serve_command.h"
+#include "cli/startup.h"
 #include "model/group.h"
 #include "model/unavailable.h"
 #include "proc/proc_info.h"
 #include "report/check_report.h"
 #include "report/json_report.h"
 #include "report/text_report.h"
+#include "top/run_top.h"
 #include "tracer/launcher.h"
 #include "tracer/preflight.h"
 #include "tracer/tracer.h"
@@ -27,45 +32,6 @@
 
 namespace iotrace {
 namespace {
-
-volatile sig_atomic_t g_stop = 0;
-
-void on_stop_signal(int) { g_stop = 1; }
-
-void install_signal_handlers() {
-    struct sigaction sa{};
-    sa.sa_handler = on_stop_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, nullptr);
-    sigaction(SIGTERM, &sa, nullptr);
-    sigaction(SIGHUP, &sa, nullptr);
-    signal(SIGPIPE, SIG_IGN);
-}
-
-struct Target {
-    int tgid;
-    std::string comm;
-};
-
-// -p PIDs: each must exist; a thread id stands for its process.
-std::vector<Target> resolve_pids(const std::vector<int>& pids) {
-    std::vector<Target> out;
-    for (int pid : pids) {
-        if (!process_exists(pid)) throw Failure("pid " + std::to_string(pid) + " does not exist");
-        int tgid = read_tgid(pid).value_or(pid);
-        if (tgid == getpid()) throw Failure("pid " + std::to_string(pid) + " is iotrace itself", kExitUsage);
-        bool dup = false;
-        for (const auto& t : out) dup |= t.tgid == tgid;
-        if (!dup) out.push_back({tgid, read_comm(tgid).value_or("?")});
-    }
-    return out;
-}
-
-std::string basename_of(const std::string& path) {
-    auto slash = path.rfind('/');
-    std::string b = slash == std::string::npos ? path : path.substr(slash + 1);
-    return b.substr(0, 15);  // what the kernel will call it (TASK_COMM_LEN - 1)
-}
 
 // To -o FILE, or stdout.
 void write_output(const Options& o, const std::string& text) {
@@ -82,21 +48,14 @@ void write_output(const Options& o, const std::string& text) {
 
 void write_report(const Options& o, const Snapshot& snap) { write_output(o, o.json ? render_json(snap) : render_text(snap)); }
 
-// What a degraded load costs, one line per missing part, before tracing
-// starts (the report repeats it); and where the verifier said why.
-void warn_about_load(const LoadReport& r) {
-    for (const std::string& line : missing_part_lines(r.availability))
-        std::fprintf(stderr, "iotrace: warning: %s\n", line.c_str());
-    if (!r.verifier_log_path.empty()) std::fprintf(stderr, "iotrace: full verifier log: %s\n", r.verifier_log_path.c_str());
-}
-
 // --check: load everything, attach nothing to any process, say what loaded.
 // Exit 0 only when every program loaded and every figure is available.
 int run_check(const Options& o) {
     MachineCheck m = read_machine();
     try {
         check_can_trace();
-        Tracer tracer(TracerConfig{.verbose = o.verbose, .fail_progs = o.fail_progs, .check_only = true});
+        Tracer tracer(TracerConfig{.verbose = o.verbose, .fail_progs = o.fail_progs, .check_only = true,
+                                   .flame = o.check_flame, .flame_stacks = o.check_flame});
         m.load = tracer.load_report();
     } catch (const Failure& f) {
         m.load_error = f.what();
@@ -111,7 +70,7 @@ int run(const Options& o) {
 
     // Catch the signals before anything is attached: a Ctrl-C from now on
     // ends tracing and still prints the report.
-    install_signal_handlers();
+    install_stop_signals();
 
     std::unique_ptr<Launched> child;
     if (!o.command.empty()) child = std::make_unique<Launched>(o.command, o.user);
@@ -119,30 +78,26 @@ int run(const Options& o) {
     Tracer tracer(TracerConfig{.trace_all = false, .verbose = o.verbose, .floor_only = o.floor_only,
                                 .proc_slots = o.proc_slots,
                                 .thread_slots = o.thread_slots,
-                                .fail_progs = o.fail_progs});
-    for (const auto& w : tracer.warnings()) std::fprintf(stderr, "iotrace: warning: %s\n", w.c_str());
-    warn_about_load(tracer.load_report());
-    for (const auto& t : targets) tracer.add_target(t.tgid, t.comm, o.follow);
-    size_t descendants = 0;  // -f: the children that exist already do the IO of prefork servers
-    if (o.follow)
-        for (const auto& t : targets) descendants += tracer.add_descendants(t.tgid);
+                                .fail_progs = o.fail_progs,
+                                .flame = o.flame.on,
+                                .flame_stacks = o.flame.stacks,
+                                .flame_cells = o.flame.cells,
+                                .flame_stack_slots = o.flame.stack_slots});
+    warn_about_load(tracer);
+    size_t descendants = add_targets(tracer, targets, o.follow);
     if (child) {
         targets.push_back({child->pid(), basename_of(o.command[0])});
         tracer.add_target(child->pid(), targets.back().comm, true);  // a launched command is always followed
     }
 
-    std::string names;
-    for (const auto& t : targets) names += (names.empty() ? "" : ", ") + std::to_string(t.tgid) + " (" + t.comm + ")";
-    if (descendants)
-        names += " and " + std::to_string(descendants) + (descendants == 1 ? " descendant" : " descendants");
-    std::fprintf(stderr, "iotrace: tracing %s — Ctrl-C to stop\n", names.c_str());
+    std::fprintf(stderr, "iotrace: tracing %s — Ctrl-C to stop\n", target_names(targets, descendants).c_str());
     std::fflush(stderr);
 
     auto start = std::chrono::steady_clock::now();
     if (child) child->release();
 
     auto last_liveness = start;
-    while (!g_stop) {
+    while (!stop_requested()) {
         tracer.poll(100);
         auto now = std::chrono::steady_clock::now();
         double elapsed = std::chrono::duration<double>(now - start).count();
@@ -161,7 +116,10 @@ int run(const Options& o) {
     double duration = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     // grouped before the diagnosis: a group gets one model, from its sums
     Snapshot snap = tracer.snapshot(duration);
-    write_report(o, diagnosed(o.per_process ? std::move(snap) : group_processes(std::move(snap))));
+    if (o.flame.on)
+        write_flame(o, tracer, std::move(snap));  // src/cli/flame_command.cpp
+    else
+        write_report(o, diagnosed(o.per_process ? std::move(snap) : group_processes(std::move(snap))));
     if (child) child->reap();
     return kExitOk;
 }
@@ -178,6 +136,8 @@ int main(int argc, char** argv) {
     }
     try {
         const Options& o = std::get<Options>(parsed);
+        if (o.top) return run_top(o);
+        if (o.serve.on) return run_serve(o);  // src/cli/serve_command.cpp
         return o.check ? run_check(o) : run(o);
     } catch (const Failure& f) {
         std::fprintf(stderr, "iotrace: %s\n", f.what());

@@ -41,12 +41,13 @@ void diagnose(Snapshot& snap) {
     uint64_t lost = snap.lost_events();
     for (ProcessStats& p : snap.processes) {
         UnavailableFigures u = unavailable_figures(p, snap.availability);
-        p.diagnosis.model = classify(p, !u.readiness);
+        Counted c = counted(u);
+        p.diagnosis.model = classify(p, c);
         account_for_losses(p.diagnosis.model, lost);
         account_for_unavailable(p.diagnosis.model, u, snap.availability);
         p.diagnosis.findings = find_issues(p, snap.duration_s, u);
         for (ThreadStats& t : p.threads) {
-            t.diagnosis.model = classify_thread(t, p, !u.readiness);
+            t.diagnosis.model = classify_thread(t, p, c);
             account_for_losses(t.diagnosis.model, lost);
             account_for_unavailable(t.diagnosis.model, u, snap.availability);
             t.diagnosis.findings = find_thread_issues(t, p, snap.duration_s, u);

@@ -27,9 +27,43 @@ uint64_t eagain_drains_of(const ProcessStats& p) {
     return std::min(n, p.recv.eagain + p.accept.eagain);
 }
 
-Figures figures_of(const ProcessStats& p, bool readiness) {
+uint64_t unreported_eagain_of(const ProcessStats& p) {
+    uint64_t all = p.recv.eagain + p.accept.eagain, on_fds = 0;
+    for (const FdStats& fd : p.fds) on_fds += fd.eagain;
+    return all > on_fds ? all - on_fds : 0;
+}
+
+namespace {
+
+// total × part / whole, part capped at whole, 0 when whole is 0: a thread's
+// share of a process figure (128-bit: the product cannot wrap).
+uint64_t share_of(uint64_t total, uint64_t part, uint64_t whole) {
+    if (whole == 0) return 0;
+    return static_cast<uint64_t>(static_cast<unsigned __int128>(total) * std::min(part, whole) / whole);
+}
+
+uint64_t wait_sleep_ns_of(const ProcessStats& p) {
+    return p.waits.time_ns > p.waits.cpu_ns ? p.waits.time_ns - p.waits.cpu_ns : 0;
+}
+
+uint64_t calls_ns_of(const ProcessStats& p) {
+    uint64_t ns = 0;
+    for (const SyscallStats& s : p.syscalls) ns += s.time_ns;
+    return ns;
+}
+
+// The calls a thread's figures count: waits, receives, accepts, io_uring_enter.
+uint64_t thread_calls(const ThreadStats& t) { return t.waits + t.recv + t.accepts + t.uring_enters; }
+
+uint64_t thread_calls(const ProcessStats& p) {
+    return p.waits.calls + p.recv.calls + p.accept.calls + p.syscalls[IOT_IO_URING_ENTER].calls;
+}
+
+}  // namespace
+
+Figures figures_of(const ProcessStats& p, const Counted& c) {
     Figures f;
-    f.readiness = readiness;
+    f.readiness = c.readiness;
     f.select_waits = calls_of(p, IOT_SELECT, IOT_PSELECT6);
     f.poll_waits = calls_of(p, IOT_POLL, IOT_PPOLL);
     f.epoll_waits = calls_of(p, IOT_EPOLL_WAIT, IOT_EPOLL_PWAIT2);
@@ -47,14 +81,21 @@ Figures figures_of(const ProcessStats& p, bool readiness) {
     f.sends = p.send.calls;
     f.send_eagain = p.send.eagain;
     f.uring_enters = p.syscalls[IOT_IO_URING_ENTER].calls;
-    if (readiness) f.eagain_drains = eagain_drains_of(p);
+    if (c.readiness) {
+        f.eagain_drains = eagain_drains_of(p);
+        f.unreported_eagain = unreported_eagain_of(p);
+    }
+    if (c.call_time) {
+        f.wait_sleep_ns = wait_sleep_ns_of(p);
+        f.calls_ns = calls_ns_of(p);
+    }
     return f;
 }
 
-Figures figures_of(const ThreadStats& t, const ProcessStats& owner, bool readiness) {
+Figures figures_of(const ThreadStats& t, const ProcessStats& owner, const Counted& c) {
     Figures f;
     f.per_thread = true;
-    f.readiness = readiness;
+    f.readiness = c.readiness;
     f.select_waits = t.select_waits;
     f.poll_waits = t.poll_waits;
     f.epoll_waits = t.epoll_waits;
@@ -68,12 +109,21 @@ Figures figures_of(const ThreadStats& t, const ProcessStats& owner, bool readine
     f.accepts = t.accepts;
     f.accept_blocked = t.accept_blocked;
     f.uring_enters = t.uring_enters;
-    // fds are per process: the thread's part of the drains is its part of
-    // the process's EAGAIN (128-bit: the product cannot wrap).
+    // fds are per process: the thread's part of the drains (and of the
+    // EAGAIN on unreported fds) is its part of the process's EAGAIN.
     uint64_t all = owner.recv.eagain + owner.accept.eagain;
-    if (readiness && all > 0)
-        f.eagain_drains = static_cast<uint64_t>(static_cast<unsigned __int128>(eagain_drains_of(owner)) *
-                                                std::min(t.recv_eagain, all) / all);
+    if (c.readiness) {
+        f.eagain_drains = share_of(eagain_drains_of(owner), t.recv_eagain, all);
+        f.unreported_eagain = share_of(unreported_eagain_of(owner), t.recv_eagain, all);
+    }
+    // Time is not counted per thread: its part of the time asleep is its
+    // part of the waits that slept, its part of the rest its part of the calls.
+    if (c.call_time) {
+        uint64_t asleep = wait_sleep_ns_of(owner), in_calls = calls_ns_of(owner);
+        f.wait_sleep_ns = share_of(asleep, t.wakeups, owner.waits.wakeups);
+        f.calls_ns = f.wait_sleep_ns + share_of(in_calls - std::min(in_calls, asleep), thread_calls(t),
+                                                thread_calls(owner));
+    }
     return f;
 }
 

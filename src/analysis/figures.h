@@ -9,8 +9,21 @@
 #include <string>
 
 #include "model/snapshot.h"
+#include "model/unavailable.h"
 
 namespace iotrace {
+
+// What the rules may weigh beside the counts: a degraded load may lack the
+// readiness (fds[]) or the calls' times (src/model/unavailable.h).
+struct Counted {
+    bool readiness = true;  // fds[] and the readiness block
+    bool call_time = true;  // waits.cpu_ns and every syscall row's time_ns
+};
+
+// What a process's unavailable figures leave countable.
+inline Counted counted(const UnavailableFigures& u) {
+    return {.readiness = !u.readiness, .call_time = !u.waits && !u.waits_cpu_ns && !u.any_syscall()};
+}
 
 struct Figures {
     bool per_thread = false;
@@ -32,6 +45,18 @@ struct Figures {
     // process's in proportion to its EAGAIN receives. 0 when the readiness
     // was not counted (readiness false).
     uint64_t eagain_drains = 0;
+    // EAGAIN receives and accepts on fds no wait reported (fds without an
+    // entry): the process's EAGAIN minus fds[].eagain; a thread's share in
+    // proportion to its EAGAIN receives. 0 when the readiness was not counted.
+    uint64_t unreported_eagain = 0;
+    // Time off CPU in the waits, and the time it is weighed against: the
+    // time in all the probed calls (both over the same calls: one in
+    // progress when tracing began or ended counts in neither). A thread
+    // gets its process's time asleep in proportion to its waits that slept,
+    // and of the rest of the time in calls its share of the calls counted
+    // per thread. calls_ns 0: not weighed (the times were not counted).
+    uint64_t wait_sleep_ns = 0;
+    uint64_t calls_ns = 0;
     bool readiness = true;
 
     uint64_t waits() const { return select_waits + poll_waits + epoll_waits; }
@@ -46,14 +71,18 @@ struct Figures {
     std::string io_words(uint64_t n) const;
 };
 
-// readiness: whether the readiness figures (fds[]) were counted; without
-// them no EAGAIN is set aside as a drain.
-Figures figures_of(const ProcessStats& p, bool readiness = true);
-Figures figures_of(const ThreadStats& t, const ProcessStats& owner, bool readiness = true);
+// Without the readiness figures no EAGAIN is set aside as a drain or as
+// unreported; without the calls' times no time is weighed.
+Figures figures_of(const ProcessStats& p, const Counted& c = {});
+Figures figures_of(const ThreadStats& t, const ProcessStats& owner, const Counted& c = {});
 
 // Σ over fds of min(eagain, reported): the EAGAIN receives and accepts that
 // end the drain of a reported fd, at most one per report.
 uint64_t eagain_drains_of(const ProcessStats& p);
+
+// EAGAIN receives and accepts on fds no wait reported: recv.eagain +
+// accept.eagain - Σ fds[].eagain (at least 0).
+uint64_t unreported_eagain_of(const ProcessStats& p);
 
 // The epoll fds the trigger rule counts: those epoll reported (trigger lt,
 // et or oneshot). Listening sockets and eventfd/timerfd/signalfd/epoll fds

@@ -64,9 +64,9 @@ int severity_rank(const std::string& s) {
 
 // A thread that busy-polls on its own: the same figures as the process
 // finding, without the CPU estimate (time is not counted per thread).
-MaybeFinding thread_busy_poll(const ThreadStats& t, const ProcessStats& owner, double seconds, bool readiness) {
-    if (classify_thread(t, owner, readiness).name != "busy-poll") return std::nullopt;
-    Figures f = figures_of(t, owner, readiness);
+MaybeFinding thread_busy_poll(const ThreadStats& t, const ProcessStats& owner, double seconds, const Counted& c) {
+    if (classify_thread(t, owner, c).name != "busy-poll") return std::nullopt;
+    Figures f = figures_of(t, owner, c);
     uint64_t futile = f.zero_timeout_empty + f.futile_eagain(), slept = f.wakeups + f.io_sleeps();
     double per_s = per_second(static_cast<double>(futile), seconds);
     std::string text = fmt::format(
@@ -87,9 +87,9 @@ MaybeFinding thread_busy_poll(const ThreadStats& t, const ProcessStats& owner, d
 
 // One of the threads racing for connections: its part of the process's
 // thundering_herd finding, with the same severity.
-MaybeFinding thread_herd(const ThreadStats& t, const ProcessStats& owner, double seconds) {
+MaybeFinding thread_herd(const ThreadStats& t, const ProcessStats& owner, double seconds, const Counted& counted) {
     if (t.accepts == 0) return std::nullopt;
-    Ctx c{owner, figures_of(owner), classify(owner), seconds};
+    Ctx c{owner, figures_of(owner, counted), classify(owner, counted), seconds};
     MaybeFinding herd = thundering_herd(c);
     if (!herd) return std::nullopt;
     std::string text = fmt::format(
@@ -132,7 +132,8 @@ void sort_worst_first(std::vector<Finding>& findings) {
 }
 
 std::vector<Finding> find_issues(const ProcessStats& p, double duration_s, const UnavailableFigures& u) {
-    Ctx c{p, figures_of(p, !u.readiness), classify(p, !u.readiness), duration_s};
+    Counted counts = counted(u);
+    Ctx c{p, figures_of(p, counts), classify(p, counts), duration_s};
     // The order breaks ties between equal severities: risks to correctness
     // first, then CPU burnt, then wasted calls, then copies.
     const Rule rules[] = {
@@ -155,10 +156,11 @@ std::vector<Finding> find_issues(const ProcessStats& p, double duration_s, const
 std::vector<Finding> find_thread_issues(const ThreadStats& t, const ProcessStats& owner, double duration_s,
                                         const UnavailableFigures& u) {
     std::vector<Finding> out;
+    Counted c = counted(u);
     if (!u.thread_waits && !u.thread_recv && !u.thread_accepts)
-        if (MaybeFinding f = thread_busy_poll(t, owner, duration_s, !u.readiness)) out.push_back(*f);
+        if (MaybeFinding f = thread_busy_poll(t, owner, duration_s, c)) out.push_back(*f);
     if (!needs_accepts(u))
-        if (MaybeFinding f = thread_herd(t, owner, duration_s)) out.push_back(*f);
+        if (MaybeFinding f = thread_herd(t, owner, duration_s, c)) out.push_back(*f);
     sort_worst_first(out);
     return out;
 }

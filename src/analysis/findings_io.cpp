@@ -92,14 +92,17 @@ MaybeFinding blocking_switches(const Ctx& c) {
 // same bytes take more calls. A full read alone proves nothing (a protocol
 // reading exactly one message fills its buffer and leaves the socket empty):
 // the evidence that more was waiting is the fd being reported again after a
-// partial read, or an ET notification left undrained.
+// partial read, or an ET stall: new data announced while the previous
+// notification's was still not drained by any thread. Not et_undrained: a
+// runtime that hands the fd to another thread (Go's netpoller) waits again
+// before that thread reads it to EAGAIN, and nothing was left behind.
 MaybeFinding small_reads(const Ctx& c) {
     uint64_t reads = data_reads(c.p);
     if (reads < kMinSample) return std::nullopt;
     double avg = share(c.p.recv.bytes, reads);
     uint64_t full = reads - std::min(reads, c.p.recv.short_reads);
     if (avg >= kSmallReadBytes || !at_least_pct(full, reads, kFullReadPct)) return std::nullopt;
-    uint64_t left_behind = c.p.readiness.lt_rereports_partial + c.p.readiness.et_undrained;
+    uint64_t left_behind = c.p.readiness.lt_rereports_partial + c.p.readiness.et_stalls;
     if (!at_least_pct(left_behind, full, kLeftBehindPct)) return std::nullopt;
     double per_s = c.rate(d(reads));
     std::string text = fmt::format(
@@ -117,11 +120,18 @@ MaybeFinding small_reads(const Ctx& c) {
 
 namespace {
 
-// The overhead that weighs most per message, and what to do about it.
-const char* per_message_advice(double waits, double eagain, double ctl, double extra_sends) {
-    double top = std::max({waits, eagain, ctl, extra_sends});
+// The overhead that weighs most per message, and what to do about it. An
+// EAGAIN read of a reported fd ends its drain (a short read already said
+// so); one of an fd no wait reported is a check on chance (socat reads its
+// diagnostics socketpair at every log call), which skipping a read after a
+// short one does not touch.
+const char* per_message_advice(double waits, double eagain, double unreported, double ctl, double extra_sends) {
+    double top = std::max({waits, eagain, unreported, ctl, extra_sends});
     if (top == eagain)
         return "skip the read that returns EAGAIN: on a stream socket a short read already means it is drained";
+    if (top == unreported)
+        return "most EAGAIN reads were of fds no wait reported: watch those fds in the wait, or check them less "
+               "often, rather than reading them on chance";
     if (top == ctl)
         return "stop calling epoll_ctl per event (EPOLLONESHOT re-arming, EPOLLOUT toggling): keep registrations";
     if (top == extra_sends) return "gather each answer into one send (writev, sendmsg, or one buffer)";
@@ -138,20 +148,25 @@ MaybeFinding syscalls_per_message(const Ctx& c) {
     uint64_t total = calls_of(c.p, 0, IOT_NR_SYS - 1);
     double per = share(total, m);
     if (per < kPerMsgLow) return std::nullopt;
+    uint64_t unrep = std::min(c.p.recv.eagain, c.f.unreported_eagain);  // 0 without readiness figures
     double waits = share(c.f.waits(), m), reads = share(c.p.recv.calls, m), eagain = share(c.p.recv.eagain, m);
+    double unreported = share(unrep, m);
     double sends = share(c.p.send.calls, m), ctl = share(c.p.syscalls[IOT_EPOLL_CTL].calls, m);
     double per_report = share(c.p.recv.calls, c.p.waits.ready);
     double bytes = share(c.p.recv.bytes + c.p.send.bytes, total);
     std::string text = fmt::format(
-        "{} syscalls per read that returned data ({} waits, {} reads of which {} EAGAIN, {} sends, {} epoll_ctl; "
+        "{} syscalls per read that returned data ({} waits, {} reads of which {} EAGAIN{}, {} sends, {} epoll_ctl; "
         "{} bytes moved per syscall): {}",
-        dec(per, 1), dec(waits, 2), dec(reads, 2), dec(eagain, 2), dec(sends, 2), dec(ctl, 2), dec(bytes, 0),
-        per_message_advice(waits, eagain, ctl, std::max(0.0, sends - 1)));
+        dec(per, 1), dec(waits, 2), dec(reads, 2), dec(eagain, 2),
+        unrep > 0 ? fmt::format(" ({} on fds no wait reported)", dec(unreported, 2)) : "", dec(sends, 2),
+        dec(ctl, 2), dec(bytes, 0),
+        per_message_advice(waits, eagain - unreported, unreported, ctl, std::max(0.0, sends - 1)));
     return make_finding("syscalls_per_message", severity_by(per, kPerMsgHigh, kPerMsgMedium, 0), text,
                         {{"syscalls_per_message", per},
                          {"waits_per_message", waits},
                          {"reads_per_message", reads},
                          {"eagain_per_message", eagain},
+                         {"unreported_eagain_per_message", unreported},
                          {"sends_per_message", sends},
                          {"epoll_ctl_per_message", ctl},
                          {"reads_per_report", per_report},

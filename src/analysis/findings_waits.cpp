@@ -24,6 +24,14 @@ const char* by_share_of_waits(uint64_t part, uint64_t waits) {
     return "low";
 }
 
+// The lower of the two: by share of the waits, and by rate.
+const char* by_share_and_rate(uint64_t part, uint64_t waits, double per_s, double high, double medium) {
+    std::string by_share = by_share_of_waits(part, waits);
+    const char* by_rate = severity_by(per_s, high, medium, 0);
+    if (by_share == "low" || std::string(by_rate) == "low") return "low";
+    return by_share == "medium" ? "medium" : by_rate;
+}
+
 bool rereport_applies(uint64_t count, uint64_t waits) {
     return count >= kMinEvents && at_least_pct(count, waits, kRereportPct);
 }
@@ -102,12 +110,18 @@ MaybeFinding lt_rereports_unread(const Ctx& c) {
         "read a reported fd before waiting again, or stop watching it while you defer it ({})",
         n(u), dec(share(u, w), 2), worst_fd_words(fd, &FdStats::lt_rereports_unread),
         epoll ? "EPOLL_CTL_DEL, or EPOLLET" : "take it out of the set");
+    // Threads with an epoll fd each (memcached's workers) re-report only to
+    // themselves. Herd re-reports, an unread fd reported by one epoll fd to
+    // a second thread, are the evidence that threads share one: only then
+    // may some of these re-reports be one event handed on.
     int k = epoll_threads(c.p);
-    if (epoll && k >= 2)
+    uint64_t herd = c.p.readiness.herd_rereports;
+    if (epoll && herd > 0)
         text += fmt::format(
-            "; {} threads wait on epoll: if they share one epoll fd, a level-triggered event is handed to the next "
-            "thread while one handles it (EPOLLONESHOT or one epoll fd per thread avoids that)",
-            k);
+            "; {} threads wait on epoll and {} reports handed an unread fd to a second thread: they share an epoll "
+            "fd, which hands a level-triggered event to the next thread while one handles it (EPOLLONESHOT or one "
+            "epoll fd per thread avoids that)",
+            k, n(herd));
     Figs figs = rereport_figs(c, u, fd, &FdStats::lt_rereports_unread);
     figs.push_back({"epoll_threads", k});
     return make_finding("lt_rereports_unread", by_share_of_waits(u, w), text, figs);
@@ -147,8 +161,8 @@ MaybeFinding lt_rereports_partial(const Ctx& c) {
     std::string text = fmt::format(
         "{} level-triggered reports ({} per wait) named an fd read but not drained since the previous report{}: {}",
         n(r), dec(share(r, w), 2), worst_fd_words(fd, &FdStats::lt_rereports_partial), advice);
-    return make_finding("lt_rereports_partial", by_share_of_waits(r, w), text,
-                        rereport_figs(c, r, fd, &FdStats::lt_rereports_partial));
+    const char* sev = by_share_and_rate(r, w, c.rate(static_cast<double>(r)), kPartialHighPerS, kPartialMediumPerS);
+    return make_finding("lt_rereports_partial", sev, text, rereport_figs(c, r, fd, &FdStats::lt_rereports_partial));
 }
 
 MaybeFinding epollout_busy_loop(const Ctx& c) {

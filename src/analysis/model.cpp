@@ -60,12 +60,41 @@ bool sleeps_in_io(const Figures& f) {
     return s > 0 && at_least_pct(s, s + f.wakeups, kIoSleepPct) && at_least_pct(s, f.recv + f.accepts, kIoSleepMinPct);
 }
 
+// Asleep in its waits for most of its time in the probed calls: whatever
+// its counts, it does not spin. Waits that never slept (wakeups 0) were
+// switched out only by preemption, which is no sleep.
+bool sleeps_in_waits(const Figures& f) {
+    return f.wakeups > 0 && at_least_pct(f.wait_sleep_ns, f.calls_ns, kWaitSleepPct);
+}
+
+// EAGAIN on fds no wait reported, made between long sleeps in waits: checks
+// (socat's per-log-call recvfrom(MSG_DONTWAIT) on its own socketpair), not
+// IO the waits were meant to drive. Left out of the IO calls rule 3 weighs.
+uint64_t checks_set_aside(const Figures& f) {
+    return sleeps_in_waits(f) ? std::min(f.unreported_eagain, f.io_eagain()) : 0;
+}
+
+// The IO calls that readiness should drive.
+uint64_t driven_io(const Figures& f) { return f.io() - checks_set_aside(f); }
+
 // Enough readiness to drive the IO calls made.
-bool readiness_seen(const Figures& f) { return at_least_pct(f.ready, f.io(), kReadyPerIoPct); }
+bool readiness_seen(const Figures& f) { return at_least_pct(f.ready, driven_io(f), kReadyPerIoPct); }
+
+// A thread with too little readiness of its own whose receives do not sleep
+// and whose EAGAIN mostly drained reported fds: it reads fds the process's
+// waits (another thread's, as Go's netpoller hands them) reported. It is
+// part of the event loop, not blocking IO.
+bool fed_by_waits(const Figures& f) {
+    return f.per_thread && !readiness_seen(f) && !sleeps_in_io(f) && f.recv_eagain > 0 &&
+           at_least_pct(f.eagain_drains, f.recv_eagain, kFedDrainPct);
+}
 
 // The IO is not driven by readiness: too little readiness for the IO calls
-// made, or the process sleeps in its reads rather than in its waits.
-bool io_driven(const Figures& f) { return f.io() > 0 && (!readiness_seen(f) || sleeps_in_io(f)); }
+// made (a thread fed by the process's waits has the process's), or the
+// process sleeps in its reads rather than in its waits.
+bool io_driven(const Figures& f) {
+    return driven_io(f) > 0 && (!readiness_seen(f) || sleeps_in_io(f)) && !fed_by_waits(f);
+}
 
 // "no waits" or "40 ready events from 12 waits", for 1,000 receives, ...
 std::string readiness_line(const Figures& f) {
@@ -73,6 +102,9 @@ std::string readiness_line(const Figures& f) {
     if (f.waits() == 0) return "no waits for " + io;
     return fmt::format("{} ready events from {} for {}", n(f.ready), plural(f.waits(), "wait", "waits"), io);
 }
+
+// "62.1%": the time asleep in waits, of the time in the probed calls.
+std::string sleep_share(const Figures& f) { return pct(f.wait_sleep_ns, f.calls_ns); }
 
 Model busy_by_eagain(const Figures& f) {
     Verdict v("busy-poll");
@@ -114,7 +146,7 @@ Model blocking(const Figures& f) {
 
 Model io_model(const Figures& f) {
     uint64_t calls = f.io() + f.waits();
-    bool busy = !sleeps_in_io(f) && at_least_pct(f.futile_eagain(), f.io(), kBusyPct) &&
+    bool busy = !sleeps_in_io(f) && !sleeps_in_waits(f) && at_least_pct(f.futile_eagain(), f.io(), kBusyPct) &&
                 at_most_pct(f.io_sleeps() + f.wakeups, calls, kBusySleepPct);
     return busy ? busy_by_eagain(f) : blocking(f);
 }
@@ -127,7 +159,7 @@ Model io_model(const Figures& f) {
 // events back: that is work, not spinning.
 bool zero_timeout_busy(const Figures& f) {
     return f.waits() > 0 && at_least_pct(f.zero_timeout_empty, f.waits(), kBusyPct) &&
-           at_most_pct(f.wakeups, f.waits(), kBusySleepPct);
+           at_most_pct(f.wakeups, f.waits(), kBusySleepPct) && !sleeps_in_waits(f);
 }
 
 Model busy_by_zero_timeout(const Figures& f) {
@@ -194,19 +226,40 @@ void trigger_verdict(Verdict& v, const TriggerCounts& t, const char* scope) {
     }
 }
 
-Model wait_model(const Figures& f, const TriggerCounts& t) {
+// What a wait model adds when setting checks aside decided rule 3 (with
+// them counted the readiness was too little), or when the IO came from
+// other threads' readiness.
+void io_lines(Verdict& v, const Figures& f) {
+    if (uint64_t checks = checks_set_aside(f); checks > 0 && !at_least_pct(f.ready, f.io(), kReadyPerIoPct))
+        v.say(fmt::format("{} EAGAIN {} on fds no wait reported, between waits asleep {} of the time in the probed "
+                          "calls: checks between sleeps, not counted as IO",
+                          n(checks), f.per_thread ? "receives" : "receives and accepts", sleep_share(f)));
+    if (fed_by_waits(f)) {
+        v.say(fmt::format("{} {} ({} ready events of its own) read fds the process's waits reported: {} EAGAIN, {} "
+                          "of them drained a reported fd",
+                          n(f.io()), f.io_words(f.io()), n(f.ready), n(f.recv_eagain), n(f.eagain_drains)));
+        v.cap(level(f.io(), f.eagain_drains, f.recv_eagain));
+    }
+}
+
+// The family with most waits names the model. A thread fed by the
+// process's waits with none of its own is named by the process's waits.
+Model wait_model(const Figures& own, const Figures& owner, const TriggerCounts& t) {
+    const Figures& f = own.waits() > 0 ? own : owner;  // whose waits name the family
     std::vector<Family> fams = {{"epoll", f.epoll_waits}, {"poll", f.poll_waits}, {"select", f.select_waits}};
     std::string line = waits_line(f, fams);
     Verdict v(fams[0].name);
-    v.say(line);
+    v.say(&f == &own ? line : "no waits of its own; the process's: " + line);
     v.cap(level(f.waits(), fams[0].calls, f.waits()));
-    if (v.m.name == "epoll") trigger_verdict(v, t, f.per_thread ? " (process-wide)" : "");
+    io_lines(v, own);
+    if (v.m.name == "epoll") trigger_verdict(v, t, own.per_thread ? " (process-wide)" : "");
     return v.done();
 }
 
 // ---- the rules, in order ----
 
-Model classify_figures(const Figures& f, const TriggerCounts& t) {
+// owner: the process's figures (for a process, its own).
+Model classify_figures(const Figures& f, const Figures& owner, const TriggerCounts& t) {
     if (f.all() == 0) {
         Verdict v("idle");
         v.say("no wait, receive, accept, send or io_uring_enter call observed");
@@ -230,17 +283,18 @@ Model classify_figures(const Figures& f, const TriggerCounts& t) {
         v.cap(level(f.waits(), 1, 1));
         return v.done();
     }
-    return wait_model(f, t);
+    return wait_model(f, owner, t);
 }
 
 }  // namespace
 
-Model classify(const ProcessStats& p, bool readiness) {
-    return classify_figures(figures_of(p, readiness), epoll_triggers(p));
+Model classify(const ProcessStats& p, const Counted& c) {
+    Figures f = figures_of(p, c);
+    return classify_figures(f, f, epoll_triggers(p));
 }
 
-Model classify_thread(const ThreadStats& t, const ProcessStats& owner, bool readiness) {
-    return classify_figures(figures_of(t, owner, readiness), epoll_triggers(owner));
+Model classify_thread(const ThreadStats& t, const ProcessStats& owner, const Counted& c) {
+    return classify_figures(figures_of(t, owner, c), figures_of(owner, c), epoll_triggers(owner));
 }
 
 }  // namespace iotrace

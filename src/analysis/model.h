@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "analysis/figures.h"
 #include "model/diagnosis.h"
 #include "model/snapshot.h"
 
@@ -19,13 +20,15 @@ inline constexpr std::array<std::string_view, 10> kModelNames = {
     "select", "poll", "epoll-lt", "epoll-et", "epoll-mixed", "epoll", "blocking", "busy-poll", "io_uring", "idle",
 };
 
-// readiness: whether the readiness figures were counted (a degraded load
-// may lack them, src/model/unavailable.h); without them no EAGAIN is set
-// aside as the drain of a reported fd.
-Model classify(const ProcessStats& p, bool readiness = true);
+// c: what was counted (a degraded load may lack the readiness figures or
+// the calls' times, src/model/unavailable.h). Without readiness no EAGAIN
+// is set aside as a drain; without the times the time asleep in waits is
+// not weighed.
+Model classify(const ProcessStats& p, const Counted& c = {});
 
 // A thread's own calls decide (its ready events included); the epoll trigger
-// figures are the owner's (fds are shared by the process's threads).
-Model classify_thread(const ThreadStats& t, const ProcessStats& owner, bool readiness = true);
+// figures are the owner's (fds are shared by the process's threads), and so
+// is the wait family of a thread fed by the process's waits.
+Model classify_thread(const ThreadStats& t, const ProcessStats& owner, const Counted& c = {});
 
 }  // namespace iotrace

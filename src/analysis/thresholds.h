@@ -33,6 +33,21 @@ inline constexpr uint64_t kIoSleepMinPct = 10;
 inline constexpr uint64_t kBusyPct = 50;
 inline constexpr uint64_t kBusySleepPct = 10;
 
+// Sleeps in its waits: time off CPU in waits (some of which slept) is at
+// least this share of the time in all the probed calls. Such a process does
+// not spin, whatever its call counts say: it is never busy-poll, and its
+// EAGAIN on fds no wait reported are checks between sleeps, not IO the
+// waits were meant to drive (socat reads its diagnostics socketpair with
+// MSG_DONTWAIT at every log call).
+inline constexpr uint64_t kWaitSleepPct = 50;
+
+// A thread without readiness of its own is fed by the process's waits when
+// its receives do not sleep, some returned EAGAIN (its fds are
+// non-blocking) and at least this share of those EAGAIN drained a reported
+// fd: it reads what another thread's wait reported (Go's netpoller hands
+// fds to whichever thread runs the goroutine).
+inline constexpr uint64_t kFedDrainPct = 50;
+
 // epoll-et / epoll-lt: at least this share of the counted epoll fds is edge-
 // (level-) triggered; between the two it is epoll-mixed.
 inline constexpr uint64_t kTriggerPct = 90;
@@ -74,6 +89,12 @@ inline constexpr double kEmptyMediumPerS = 100;
 inline constexpr uint64_t kRereportPct = 1;
 inline constexpr uint64_t kRereportHighPct = 50;
 inline constexpr uint64_t kRereportMediumPct = 10;
+// lt_rereports_partial is medium or high only at a rate as well: each costs
+// one wait that brought nothing new, which matters per second (libuv >= 1.45
+// accepts one connection per wakeup on purpose, so a burst of connections
+// is a large share of a quiet loop's waits at a few dozen per second).
+inline constexpr double kPartialHighPerS = 1000;
+inline constexpr double kPartialMediumPerS = 100;
 
 // busy_poll: futile calls (empty zero-timeout waits + EAGAIN beyond the
 // drains) per second.
@@ -99,8 +120,8 @@ inline constexpr size_t kEtListedFds = 5;
 inline constexpr uint64_t kMinSample = 100;
 inline constexpr double kSmallReadBytes = 1024;
 inline constexpr uint64_t kFullReadPct = 50;
-// ... and data left behind (partial LT re-reports + undrained ET
-// notifications) after >= kLeftBehindPct of those full reads.
+// ... and data left behind (partial LT re-reports + ET stalls) after
+// >= kLeftBehindPct of those full reads.
 inline constexpr uint64_t kLeftBehindPct = 10;
 inline constexpr double kReadsHighPerS = 10000;
 inline constexpr double kReadsMediumPerS = 1000;

@@ -5,6 +5,9 @@
 #include <variant>
 #include <vector>
 
+#include "cli/flame_options.h"
+#include "cli/serve_options.h"
+
 namespace iotrace {
 
 struct Options {
@@ -22,6 +25,16 @@ struct Options {
     bool check = false;                // --check: what this machine lets iotrace load, then exit
     std::vector<std::string> fail_progs;  // --fail-prog (hidden): BPF programs to treat as refused (tests)
     bool per_process = false;          // --per-process: one entry per followed process, never grouped
+
+    // iotrace top (src/top/run_top.cpp, docs/top.md): the live view
+    bool top = false;                  // the `top` subcommand
+    std::string only_user;             // -U: only this user's processes (name or uid; resolved at run)
+    double interval_s = 1;             // -i: seconds between refreshes
+    long refreshes = 0;                // -n: stop after this many refreshes; 0 = no limit
+    bool batch = false;                // -b: plain text per refresh (also when stdout is not a terminal)
+    FlameOptions flame;                // iotrace flame (src/cli/flame_options.h)
+    ServeOptions serve;                // iotrace serve (src/cli/serve_options.h)
+    bool check_flame = false;          // --check-flame (hidden): --check with iotrace flame's code on (--stacks)
 };
 
 // What parsing decided: run with these options, or exit now with this code

@@ -55,6 +55,17 @@ struct TempFile {
     }
 };
 
+// Opens an existing device or fifo without following a link and without
+// creating or truncating anything, and writes to it.
+void write_special(const std::string& path, std::string_view bytes) {
+    UniqueFd fd(::open(path.c_str(), O_WRONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY));
+    if (!fd) throw Failure("cannot write " + path + ": " + errno_text(errno));
+    struct stat st;
+    if (::fstat(fd.get(), &st) != 0 || S_ISREG(st.st_mode))
+        throw Failure("cannot write " + path + ": it changed while being opened; try again");
+    write_all(fd.get(), bytes, path);
+}
+
 }  // namespace
 
 std::optional<Owner> sudo_owner() {
@@ -78,6 +89,12 @@ void write_output(const std::string& path, std::string_view bytes) {
                           ": it is a symbolic link (iotrace never writes through one); remove it or choose "
                           "another name");
         if (S_ISDIR(st.st_mode)) throw Failure("cannot write " + path + ": it is a directory; name a file");
+        // A device or a pipe (-o /dev/null, a fifo a viewer reads) is
+        // written in place: renaming over it would replace the device node.
+        if (!S_ISREG(st.st_mode)) {
+            write_special(path, bytes);
+            return;
+        }
     }
 
     TempFile tmp;

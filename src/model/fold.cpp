@@ -7,6 +7,11 @@ namespace iotrace {
 
 void fold_percpu(const iot_proc* per_cpu, size_t ncpu, ProcessStats& out) {
     iot_proc sum{};
+    sum_percpu(per_cpu, ncpu, sum);
+    derive_families(sum, out);
+}
+
+void sum_percpu(const iot_proc* per_cpu, size_t ncpu, iot_proc& sum) {
     for (size_t c = 0; c < ncpu; ++c) {
         const iot_proc& v = per_cpu[c];
         for (int s = 0; s < IOT_NR_SYS; ++s) {
@@ -40,7 +45,6 @@ void fold_percpu(const iot_proc* per_cpu, size_t ncpu, ProcessStats& out) {
         sum.accept_blocked += v.accept_blocked;
         sum.wait_zero_timeout_empty += v.wait_zero_timeout_empty;
     }
-    derive_families(sum, out);
 }
 
 void derive_families(const iot_proc& raw, ProcessStats& out) {

@@ -14,6 +14,9 @@ namespace iotrace {
 // per-CPU map element. Identity fields (pid, comm...) are left to the caller.
 void fold_percpu(const iot_proc* per_cpu, size_t ncpu, ProcessStats& out);
 
+// Adds ncpu consecutive per-CPU values into sum (raw counters, nothing derived).
+void sum_percpu(const iot_proc* per_cpu, size_t ncpu, iot_proc& sum);
+
 // Recomputes the derived family figures from out.syscalls and the raw extras.
 void derive_families(const iot_proc& raw, ProcessStats& out);
 

@@ -8,22 +8,16 @@
 
 #include "iotrace.h"
 #include "model/fold.h"
+#include "tracer/map_batch.h"
 
 namespace iotrace {
 namespace {
 
-// Every key of a hash map (the maps are small: fds and threads in use).
+// Appends a key's bytes to a batch of keys to delete.
 template <typename Key>
-std::vector<Key> all_keys(bpf_map* map) {
-    std::vector<Key> keys;
-    Key cur{}, next{};
-    Key* prev = nullptr;
-    while (bpf_map__get_next_key(map, prev, &next, sizeof(next)) == 0) {
-        keys.push_back(next);
-        cur = next;
-        prev = &cur;
-    }
-    return keys;
+void push_key(std::vector<unsigned char>& keys, const Key& k) {
+    const auto* b = reinterpret_cast<const unsigned char*>(&k);
+    keys.insert(keys.end(), b, b + sizeof(k));
 }
 
 }  // namespace
@@ -31,13 +25,18 @@ std::vector<Key> all_keys(bpf_map* map) {
 std::map<int, std::vector<FdStats>> read_fd_stats(bpf_map* fds, const std::set<int>& tgids, bool remove) {
     std::map<int, std::vector<FdStats>> out;
     if (tgids.empty()) return out;
-    for (const auto& k : all_keys<iot_fd_key>(fds)) {
-        if (!tgids.count(static_cast<int>(k.tgid))) continue;
-        iot_fd v{};
-        if (bpf_map__lookup_elem(fds, &k, sizeof(k), &v, sizeof(v), 0) == 0)
-            out[static_cast<int>(k.tgid)].push_back(fd_from_raw(k.fd, v));
-        if (remove) bpf_map__delete_elem(fds, &k, sizeof(k), 0);
-    }
+    std::vector<unsigned char> doomed;
+    for_each_entry(fds, [&](const void* key, const void* value) {
+        iot_fd_key k;
+        std::memcpy(&k, key, sizeof(k));
+        if (!tgids.count(static_cast<int>(k.tgid))) return true;
+        iot_fd v;
+        std::memcpy(&v, value, sizeof(v));
+        out[static_cast<int>(k.tgid)].push_back(fd_from_raw(k.fd, v));
+        if (remove) push_key(doomed, k);
+        return true;
+    });
+    if (remove) delete_keys(fds, doomed);
     for (auto& [tgid, v] : out)
         std::sort(v.begin(), v.end(), [](const FdStats& a, const FdStats& b) { return a.fd < b.fd; });
     return out;
@@ -87,20 +86,26 @@ ThreadStats thread_from_raw(int tid, const iot_thread& v) {
 
 std::map<int, std::vector<ThreadStats>> read_thread_stats(bpf_map* threads,
                                                           const std::map<int, std::vector<iot_thread>>& slots,
-                                                          const std::set<int>& tgids, bool remove) {
+                                                          const std::set<int>& tgids, bool remove,
+                                                          bool remove_exited) {
     std::map<int, std::map<__u32, iot_thread>> by_tid;  // tgid -> tid -> counts
     auto add = [&](int tgid, __u32 tid, const iot_thread& v) {
         auto [it, fresh] = by_tid[tgid].try_emplace(tid, v);
         if (!fresh) add_counts(it->second, v);
     };
     if (!tgids.empty()) {
-        for (__u32 tid : all_keys<__u32>(threads)) {
-            iot_thread v{};
-            if (bpf_map__lookup_elem(threads, &tid, sizeof(tid), &v, sizeof(v), 0) != 0) continue;
-            if (!tgids.count(static_cast<int>(v.tgid))) continue;
+        std::vector<unsigned char> doomed;
+        for_each_entry(threads, [&](const void* key, const void* value) {
+            __u32 tid;
+            iot_thread v;
+            std::memcpy(&tid, key, sizeof(tid));
+            std::memcpy(&v, value, sizeof(v));
+            if (!tgids.count(static_cast<int>(v.tgid))) return true;
             add(static_cast<int>(v.tgid), tid, v);
-            if (remove) bpf_map__delete_elem(threads, &tid, sizeof(tid), 0);
-        }
+            if (remove || (remove_exited && v.exited)) push_key(doomed, tid);
+            return true;
+        });
+        delete_keys(threads, doomed);
     }
     for (const auto& [tgid, records] : slots)
         for (const auto& v : records) add(tgid, v.tid, v);
@@ -117,18 +122,17 @@ std::map<int, std::vector<ThreadStats>> read_thread_stats(bpf_map* threads,
 void delete_process_entries(bpf_map* map, const std::set<int>& tgids) {
     if (tgids.empty()) return;
     const size_t ksz = bpf_map__key_size(map);
-    std::vector<unsigned char> cur(ksz), next(ksz);
-    std::vector<std::vector<unsigned char>> doomed;
-    const void* prev = nullptr;
-    while (bpf_map__get_next_key(map, prev, next.data(), ksz) == 0) {
+    std::vector<unsigned char> doomed;
+    for_each_entry(map, [&](const void* key, const void*) {
         __u32 owner;
-        std::memcpy(&owner, next.data(), sizeof(owner));
-        if (tgids.count(static_cast<int>(owner))) doomed.push_back(next);
-        cur = next;
-        prev = cur.data();
-    }
-    // deleting while walking would restart the walk: delete afterwards
-    for (const auto& k : doomed) bpf_map__delete_elem(map, k.data(), ksz, 0);
+        std::memcpy(&owner, key, sizeof(owner));
+        if (tgids.count(static_cast<int>(owner))) {
+            const auto* b = static_cast<const unsigned char*>(key);
+            doomed.insert(doomed.end(), b, b + ksz);
+        }
+        return true;
+    });
+    delete_keys(map, doomed);
 }
 
 }  // namespace iotrace

@@ -60,4 +60,31 @@ std::vector<iot_thread> ThreadSlots::records(int tgid, bool forget) {
     return out;
 }
 
+std::map<int, std::vector<iot_thread>> ThreadSlots::take_records(const std::set<int>& tgids) {
+    std::map<int, std::vector<iot_thread>> out;
+    for (__u32 i = 0; i < n_; ++i) {
+        const iot_thread* t = slot(i);
+        int tgid = static_cast<int>(__atomic_load_n(&t->tgid, __ATOMIC_ACQUIRE));
+        if (tgid && tgids.count(tgid)) out[tgid].push_back(*t);
+    }
+    for (int tgid : tgids) {
+        auto it = exited_.find(tgid);
+        if (it == exited_.end()) continue;
+        auto& v = out[tgid];
+        v.insert(v.end(), it->second.begin(), it->second.end());
+        exited_.erase(it);
+    }
+    return out;
+}
+
+std::map<int, std::vector<iot_thread>> ThreadSlots::all_records() const {
+    std::map<int, std::vector<iot_thread>> out = exited_;
+    for (__u32 i = 0; i < n_; ++i) {
+        const iot_thread* t = slot(i);
+        int tgid = static_cast<int>(__atomic_load_n(&t->tgid, __ATOMIC_ACQUIRE));
+        if (tgid) out[tgid].push_back(*t);
+    }
+    return out;
+}
+
 }  // namespace iotrace

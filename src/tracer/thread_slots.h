@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <map>
+#include <set>
 #include <vector>
 
 #include "iotrace.h"
@@ -33,6 +34,15 @@ public:
     // The records of process tgid: live slots and kept exited ones (tid in
     // each). With forget, the kept ones are dropped (the process is gone).
     std::vector<iot_thread> records(int tgid, bool forget);
+
+    // Every process's records at once (one pass over the slots), by tgid.
+    std::map<int, std::vector<iot_thread>> all_records() const;
+
+    // records(tgid, true) for each of tgids, in one pass over the slots.
+    std::map<int, std::vector<iot_thread>> take_records(const std::set<int>& tgids);
+
+    // Drops the kept records of exited threads (iotrace top has shown them).
+    void forget_exited() { exited_.clear(); }
 
 private:
     iot_thread* slot(__u32 i) const;

@@ -107,14 +107,17 @@ Tracer::Tracer(const TracerConfig& config) {
     libbpf_log_init(config.verbose);
     ncpus_ = libbpf_num_possible_cpus();
     if (ncpus_ <= 0) throw Failure("cannot count the possible CPUs (/sys/devices/system/cpu/possible)");
-    nslots_ = config.proc_slots < 0 ? proc_slot_count(ncpus_) : static_cast<__u32>(config.proc_slots);
+    trace_all_ = config.trace_all;
+    nslots_ = config.proc_slots < 0 ? proc_slot_count(ncpus_, config.trace_all) : static_cast<__u32>(config.proc_slots);
     ntslots_ = config.thread_slots < 0 ? kThreadSlots : static_cast<__u32>(config.thread_slots);
 
     // Whether the kernel lets the epoll interest-list size be read (BTF).
     bool epoll_watched = epoll_interest_size_readable();
     if (!load(config)) return;  // --check: the core did not load, the report says why
     try {
-        for (__u32 slot = 0; slot < nslots_; ++slot)
+        // pushed last to first, so slot 0 is taken first: the slots in use
+        // stay low, and a frame's batch read of them stops early
+        for (__u32 slot = nslots_; slot-- > 0;)
             if (bpf_map__update_elem(skel_->maps.free_slots, nullptr, 0, &slot, sizeof(slot), 0))
                 throw Failure("cannot fill the BPF map of free process slots: " + errstr(errno));
         thread_slots_.open(skel_->maps.thread_stats, skel_->maps.free_tslots, ntslots_);
@@ -136,6 +139,7 @@ void Tracer::open_configured(const TracerConfig& config) {
     if (!skel_) throw Failure("failed to open the BPF object: " + errstr(errno) + libbpf_log_tail());
     skel_->rodata->self_tgid = static_cast<__u32>(getpid());
     skel_->rodata->trace_all = config.trace_all;
+    skel_->rodata->filter_uid = config.uid_filter < 0 ? IOT_NO_UID : static_cast<__u32>(config.uid_filter);
     skel_->rodata->floor_only = config.floor_only;
     for (int sys = 0; sys < IOT_NR_SYS; ++sys)
         if (auto nr = syscall_number(sys)) skel_->rodata->sys_of_nr[*nr] = static_cast<__u8>(sys + 1);
@@ -143,7 +147,21 @@ void Tracer::open_configured(const TracerConfig& config) {
     bpf_map__set_max_entries(skel_->maps.proc_stats, std::max<__u32>(nslots_, 1));
     bpf_map__set_max_entries(skel_->maps.free_slots, std::max<__u32>(nslots_, 1));
     bpf_map__set_max_entries(skel_->maps.thread_stats, std::max<__u32>(ntslots_, 1));
+    // System-wide, every exit of a process that made a traced call is an
+    // event: room for a fork storm's while a refresh is being drawn.
+    if (config.trace_all) bpf_map__set_max_entries(skel_->maps.events, kAllEventsRing);
     bpf_map__set_max_entries(skel_->maps.free_tslots, std::max<__u32>(ntslots_, 1));
+    // iotrace flame: off, its maps take one entry and its code is dropped by the verifier
+    flame_ = config.flame;
+    flame_stacks_ = config.flame && config.flame_stacks;
+    flame_cells_max_ = !flame_ ? 1 : config.flame_cells < 0 ? kFlameCells : static_cast<__u32>(config.flame_cells);
+    flame_stacks_max_ = !flame_stacks_ ? 1
+                        : config.flame_stack_slots < 0 ? kFlameStacks
+                                                       : static_cast<__u32>(config.flame_stack_slots);
+    skel_->rodata->flame_on = flame_;
+    skel_->rodata->flame_stacks_on = flame_stacks_;
+    bpf_map__set_max_entries(skel_->maps.flame_cells, std::max<__u32>(flame_cells_max_, 1));
+    bpf_map__set_max_entries(skel_->maps.flame_stacks, std::max<__u32>(flame_stacks_max_, 1));
 }
 
 // Loads every program the kernel takes. libbpf loads an object whole, so a
@@ -406,7 +424,9 @@ void Tracer::add_target(int tgid, const std::string& comm, bool follow) {
     }
     Record& r = records_[tgid];
     r.comm = comm;
+    r.uid = read_uid(tgid).value_or(-1);
     r.target = true;
+    if (flame_stacks_) flame_read_maps(tgid);
     // It may have died between the caller's check and now: its exit event is lost.
     if (!process_exists(tgid)) mark_exited(tgid);
 }
@@ -435,18 +455,29 @@ void Tracer::handle(const iot_event& e) {
     case IOT_EV_FORK: {
         Record& r = records_[tgid];
         r.ppid = static_cast<int>(e.ppid);
+        r.uid = static_cast<int>(e.uid);
         r.comm = comm;
         r.exited = false;
+        r.collected = false;
         r.harvested = false;
         to_preload_.push_back(tgid);
+        if (flame_stacks_) flame_on_fork(tgid, r.ppid);
         break;
     }
-    case IOT_EV_EXEC:
-        records_[tgid].comm = comm;
+    case IOT_EV_EXEC: {
+        Record& r = records_[tgid];
+        r.comm = comm;
+        r.uid = static_cast<int>(e.uid);
+        if (flame_stacks_) flame_on_exec(tgid);
         break;
+    }
     case IOT_EV_EXIT: {
         Record& r = records_[tgid];
         r.comm = comm;
+        r.uid = static_cast<int>(e.uid);
+        // a process met system-wide and gone before /proc told its parent
+        // (a target's parent stays unknown: targets are never grouped)
+        if (!r.ppid && !r.target) r.ppid = static_cast<int>(e.ppid);
         if (!r.exited) to_harvest_.push_back(tgid);
         r.exited = true;
         break;
@@ -456,21 +487,26 @@ void Tracer::handle(const iot_event& e) {
     }
 }
 
-void Tracer::poll(int timeout_ms) {
+int Tracer::ring_fd() const { return ring_buffer__epoll_fd(ring_); }
+
+void Tracer::poll(int timeout_ms, bool sweep) {
     ring_events_ = 0;
     int n = ring_buffer__poll(ring_, timeout_ms);
     if (n < 0 && n != -EINTR && n != -ECANCELED) throw Failure("reading the BPF ring buffer failed: " + errstr(n));
-    catch_up(kPreloadsPerPoll, kHarvestsPerPoll);
+    catch_up(kPreloadsPerPoll, kHarvestsPerPoll, sweep);
+    if (flame_stacks_) flame_refresh_maps();
 }
 
 // Seeds the registrations of forked children still alive (an exited one has
 // no /proc to read), then harvests exited processes in one batch, oldest
 // first. Exits are harvested promptly: the kernel side hands their proc_stats
 // slots to new children only once they are freed here.
-void Tracer::catch_up(size_t max_preloads, size_t max_harvests) {
+void Tracer::catch_up(size_t max_preloads, size_t max_harvests, bool sweep) {
     size_t n = std::min(max_preloads, to_preload_.size());
-    for (size_t i = 0; i < n; ++i)
-        if (!records_[to_preload_[i]].exited) preload(to_preload_[i]);
+    for (size_t i = 0; i < n; ++i) {
+        auto it = records_.find(to_preload_[i]);
+        if (it != records_.end() && !it->second.exited) preload(to_preload_[i]);
+    }
     to_preload_.erase(to_preload_.begin(), to_preload_.begin() + static_cast<long>(n));
     // once per turn (it scans every slot): frees exited threads' slots
     // before they run out, and hands harvest their figures
@@ -478,7 +514,8 @@ void Tracer::catch_up(size_t max_preloads, size_t max_harvests) {
     n = std::min(max_harvests, to_harvest_.size());
     std::vector<int> batch(to_harvest_.begin(), to_harvest_.begin() + static_cast<long>(n));
     to_harvest_.erase(to_harvest_.begin(), to_harvest_.begin() + static_cast<long>(n));
-    harvest(batch);
+    collect(batch);
+    if (sweep) this->sweep();
 }
 
 void Tracer::mark_exited(int tgid) {
@@ -493,33 +530,55 @@ void Tracer::mark_exited(int tgid) {
 
 // Slots of the per-CPU proc_stats array: up to 1024, within 32 MiB of kernel
 // memory across all CPUs (a slot is one iot_proc per CPU). Processes past the
-// free slots are counted in the procs hash, exactly but more slowly.
-__u32 Tracer::proc_slot_count(int ncpus) {
-    constexpr size_t kBudget = 32u << 20;
-    size_t n = kBudget / (static_cast<size_t>(ncpus) * sizeof(iot_proc));
-    return static_cast<__u32>(std::clamp<size_t>(n, 8, 1024));
+// free slots are counted in the procs hash, exactly but more slowly, and its
+// entries are allocated as processes come: under a fork storm an allocation
+// can fail (counted lost, proc_map_full). System-wide, every process that
+// makes a traced call takes one, and an exited one holds it until user
+// space has read it: up to 4096, within 64 MiB.
+__u32 Tracer::proc_slot_count(int ncpus, bool trace_all) {
+    const size_t budget = trace_all ? 64u << 20 : 32u << 20;
+    size_t n = budget / (static_cast<size_t>(ncpus) * sizeof(iot_proc));
+    return static_cast<__u32>(std::clamp<size_t>(n, 8, trace_all ? 4096 : 1024));
 }
 
 // An exited process's counters can no longer change: read them once and free
 // its kernel entries, so fork-per-connection servers do not fill the maps.
-// A batch costs one walk of each hash map, not one per process.
+// In two steps: collect (its counters, its thread slots' records; its
+// counter slot goes back to the kernel side for the next process) and sweep
+// (its per-fd, per-thread and epoll entries, in one walk of each map for
+// every process collected since the last sweep).
 void Tracer::harvest(const std::vector<int>& tgids) {
-    std::set<int> batch;
-    for (int tgid : tgids)
-        if (!records_[tgid].harvested) batch.insert(tgid);
-    if (batch.empty()) return;  // the caller reaped the exited threads' slots
-    std::map<int, std::vector<iot_thread>> slots;
-    for (int tgid : batch) slots[tgid] = thread_slots_.records(tgid, true);
+    collect(tgids);
+    sweep();
+}
+
+void Tracer::collect(const std::vector<int>& tgids) {
+    for (int tgid : tgids) {
+        Record& r = records_[tgid];
+        if (r.collected) continue;
+        r.final_stats = std::make_unique<ProcessStats>();
+        r.counted |= read_counters(tgid, *r.final_stats);
+        __u32 key = static_cast<__u32>(tgid);
+        bpf_map__delete_elem(skel_->maps.procs, &key, sizeof(key), 0);
+        free_proc_slot(tgid);
+        r.collected = true;
+        to_sweep_.push_back(tgid);
+    }
+}
+
+void Tracer::sweep() {
+    std::set<int> batch(to_sweep_.begin(), to_sweep_.end());
+    to_sweep_.clear();
+    if (batch.empty()) return;
+    std::map<int, std::vector<iot_thread>> slots = thread_slots_.take_records(batch);
+    if (flame_) flame_harvest(batch);
     auto fds = read_fd_stats(skel_->maps.fds, batch, true);
     auto threads = read_thread_stats(skel_->maps.threads, slots, batch, true);
     for (int tgid : batch) {
         Record& r = records_[tgid];
-        read_counters(tgid, r.final_stats);
-        r.final_stats.fds = std::move(fds[tgid]);
-        r.final_stats.threads = std::move(threads[tgid]);
+        r.final_stats->fds = std::move(fds[tgid]);
+        r.final_stats->threads = std::move(threads[tgid]);
         __u32 key = static_cast<__u32>(tgid);
-        bpf_map__delete_elem(skel_->maps.procs, &key, sizeof(key), 0);
-        free_proc_slot(tgid);
         bpf_map__delete_elem(skel_->maps.proc_epfds, &key, sizeof(key), 0);
         r.harvested = true;
     }
@@ -583,10 +642,17 @@ void Tracer::free_proc_slot(int tgid) {
 }
 
 bool Tracer::all_exited() const {
-    if (records_.empty()) return false;
+    // with frames: once the last one's exit has been in a frame
+    if (framed_ || records_.empty()) return records_.empty() && forgot_any_;
     for (const auto& [tgid, r] : records_)
         if (!r.exited) return false;
     return true;
+}
+
+size_t Tracer::live_processes() const {
+    size_t n = 0;
+    for (const auto& [tgid, r] : records_) n += !r.exited && (r.counted || !trace_all_);
+    return n;
 }
 
 std::vector<int> Tracer::live_targets() const {
@@ -594,6 +660,15 @@ std::vector<int> Tracer::live_targets() const {
     for (const auto& [tgid, r] : records_)
         if (!r.exited) out.push_back(tgid);
     return out;
+}
+
+void Tracer::read_lost(Snapshot& snap) const {
+    std::vector<__u64> lost(static_cast<size_t>(ncpus_));
+    for (__u32 reason = 0; reason < IOT_LOST_NR; ++reason) {
+        if (bpf_map__lookup_elem(skel_->maps.lost, &reason, sizeof(reason), lost.data(),
+                                 lost.size() * sizeof(__u64), 0) == 0)
+            for (auto v : lost) snap.lost[reason] += v;
+    }
 }
 
 Snapshot Tracer::snapshot(double duration_s) {
@@ -608,12 +683,7 @@ Snapshot Tracer::snapshot(double duration_s) {
     ring_buffer__consume(ring_);
     catch_up(0, to_harvest_.size());
 
-    std::vector<__u64> lost(static_cast<size_t>(ncpus_));
-    for (__u32 reason = 0; reason < IOT_LOST_NR; ++reason) {
-        if (bpf_map__lookup_elem(skel_->maps.lost, &reason, sizeof(reason), lost.data(),
-                                 lost.size() * sizeof(__u64), 0) == 0)
-            for (auto v : lost) snap.lost[reason] += v;
-    }
+    read_lost(snap);
 
     // Processes the kernel counted that user space has no record of (the
     // system-wide mode creates them on first use).
@@ -633,6 +703,7 @@ Snapshot Tracer::snapshot(double duration_s) {
         if (!records_.count(tgid)) {
             records_[tgid].comm = read_comm(tgid).value_or("?");
             records_[tgid].ppid = read_ppid(tgid).value_or(0);
+            records_[tgid].uid = read_uid(tgid).value_or(-1);
         }
 
     to_preload_.clear();
@@ -649,7 +720,7 @@ Snapshot Tracer::snapshot(double duration_s) {
     for (auto& [tgid, r] : records_) {
         ProcessStats p;
         if (r.harvested) {
-            p = r.final_stats;
+            p = *r.final_stats;
         } else {
             read_counters(tgid, p);
             p.fds = std::move(fds[tgid]);
@@ -660,6 +731,7 @@ Snapshot Tracer::snapshot(double duration_s) {
         p.comm = r.comm;
         p.exited = r.exited;
         p.target = r.target;
+        p.uid = r.uid;
         snap.processes.push_back(std::move(p));
     }
     return snap;

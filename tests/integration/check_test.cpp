@@ -66,9 +66,11 @@ TEST(Check, JsonParsesWithEveryKey) {
 }
 
 // Everything loads on this kernel, each program within the budget.
-TEST(Check, EveryProgramLoadsWithinTheBudget) {
+void expect_every_program_within_budget(const std::vector<std::string>& extra) {
     auto started = std::chrono::steady_clock::now();
-    Child it({iotrace_path(), "--check", "--json"});
+    std::vector<std::string> argv{iotrace_path(), "--check", "--json"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    Child it(argv);
     json j = run_check_json(it);
     EXPECT_EQ(it.exit_code(), 0) << j.dump(1) << "\nstderr:\n" << it.err();
     EXPECT_EQ(j.value("ok", false), true);
@@ -95,6 +97,12 @@ TEST(Check, EveryProgramLoadsWithinTheBudget) {
     for (const json& part : j.value("parts", json::array()))
         EXPECT_TRUE(part.value("available", false)) << part.dump();
 }
+
+TEST(Check, EveryProgramLoadsWithinTheBudget) { expect_every_program_within_budget({}); }
+
+// The same with iotrace flame's code on (--check-flame: flame_on and
+// --stacks, as `iotrace flame --stacks` loads them).
+TEST(Check, FlameProgramsLoadWithinTheBudget) { expect_every_program_within_budget({"--check-flame"}); }
 
 TEST(Check, TextListsEveryProgram) {
     Child it({iotrace_path(), "--check"});

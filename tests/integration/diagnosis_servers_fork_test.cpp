@@ -148,9 +148,9 @@ protected:
 std::map<std::string, RunResult>* DiagnosisServersFork::results_ = nullptr;
 
 // What a healthy server must not be told, at medium severity or above (at
-// low they may show: e.g. socat's master, below).
+// low they may show: e.g. Go's listener's et_stall_risk, below).
 const std::vector<std::string> kFalseAlarms = {"busy_poll", "et_stall_risk", "lt_rereports_unread",
-                                               "epollout_busy_loop", "empty_wakeups"};
+                                               "lt_rereports_partial", "epollout_busy_loop", "empty_wakeups"};
 
 void expect_no_alarm(const json& entry, const std::string& where) {
     if (!entry.contains("findings")) return;
@@ -197,7 +197,19 @@ TEST_F(DiagnosisServersFork, GoProgramIsEpollEt) {
     ASSERT_NE(s, nullptr);
     const int pid = s->pids.at(0);
     expect_server(*s, pid, {"epoll-et", "", true, {}, plus_never({"select_scan_cost"})}, "go_echo_server");
-    if (const json* p = find_process(s->report, pid)) expect_no_alarm(*p, "go_echo_server");
+    const json* p = find_process(s->report, pid);
+    ASSERT_NE(p, nullptr);
+    expect_no_alarm(*p, "go_echo_server");
+    // A goroutine reads its fd on whichever thread runs it, often not the
+    // thread whose wait reported it: a thread that reads (non-blocking,
+    // until EAGAIN) with few or no ready events of its own is part of the
+    // epoll loop, never blocking IO.
+    for (const json& t : (*p)["threads"]) {
+        std::printf("  go thread %d: %s\n", t.value("tid", 0), model_line(t).c_str());
+        if (t.value("recv", 0u) > 0) {
+            EXPECT_EQ(t["model"].value("name", ""), "epoll-et") << "thread " << t.value("tid", 0) << ": " << brief(t);
+        }
+    }
 }
 
 // prefork: with one listener each child blocks in accept (no poll, no
@@ -226,22 +238,37 @@ TEST_F(DiagnosisServersFork, ApachePreforkChildrenPoll) {
 
 // Each socat child relays between its connection and its `cat` in a
 // select() loop: `select`. socat also reads, MSG_DONTWAIT, an internal
-// socketpair for queued diagnostics at each log call site: EAGAIN reads
-// that no select reported (syscalls_per_message, and in the master, with
-// so few other calls, a busy_poll at low severity; its model then varies).
+// socketpair for queued diagnostics at each log call site: EAGAIN reads of
+// an fd no wait reported. In the children that is most of the syscalls per
+// message, and the advice says where they go. The master sleeps in
+// pselect6 between connections: with its ~9 checks per connection, 9 ready
+// events for ~97 IO calls and ~10% of its calls slept, the counts alone
+// named it busy-poll; asleep in its waits most of the traced time, it is
+// `select` (tests/workloads/habits.c has both patterns with exact figures).
 TEST_F(DiagnosisServersFork, SocatForkChildrenSelect) {
     const ServerRun* s = run("socat");
     ASSERT_NE(s, nullptr);
     const int master = s->pids.at(0);
     const json* m = find_process(s->report, master);
     ASSERT_NE(m, nullptr) << s->report.dump(1);
+    // Its first wait was in progress at attach (not counted): 9 or more.
+    expect_diagnosis(*m, {"select", "", false, {}, {"busy_poll"}}, "socat master");
     expect_no_alarm(*m, "socat master");
+    for (const json& t : (*m)["threads"])
+        expect_diagnosis(t, {"select", "", false, {}, {"busy_poll"}}, "socat master thread");
     const json* g = expect_children(*s, master, "socat", "socat children");
     ASSERT_NE(g, nullptr);
     EXPECT_EQ((*g)["group"].value("processes", 0), 10);
     EXPECT_GT((*g)["recv"].value("calls", 0u), 100u) << "the load did not reach the children";
-    expect_diagnosis(*g, {"select", "", true, {}, plus_never({"et_stall_risk"})}, "socat children");
+    expect_diagnosis(*g, {"select", "", true, {"syscalls_per_message"}, plus_never({"et_stall_risk"})},
+                     "socat children");
     expect_no_alarm(*g, "socat children");
+    for (const json& f : (*g)["findings"])
+        if (f.value("id", "") == "syscalls_per_message") {
+            EXPECT_GT(f["figures"].value("unreported_eagain_per_message", 0.0), 1.0) << f.dump();
+            EXPECT_NE(f.value("text", "").find("): most EAGAIN reads were of fds no wait reported"), std::string::npos)
+                << f.dump();
+        }
     std::printf("  socat master: %s\n  socat children: %s\n", model_line(*m).c_str(), model_line(*g).c_str());
     if (::testing::Test::HasFailure()) ADD_FAILURE() << brief(*g) << "\nload:\n" << s->notes;
 }

@@ -24,13 +24,6 @@ constexpr uint64_t kMsg = 64;
 // ran until Ctrl-C.
 constexpr auto kExitBy = std::chrono::milliseconds(3500);
 
-// "var NAME N" in a workload's output, or -1.
-long var_in(const std::string& out, const std::string& name) {
-    std::string key = "var " + name + " ";
-    auto at = out.find(key);
-    return at == std::string::npos ? -1 : std::stol(out.substr(at + key.size()));
-}
-
 // The client against the server's port, untraced; the connections it made.
 long run_client(long port, int server, double seconds, int workers) {
     Child cl({workload("forkstorm"), "client", std::to_string(port), std::to_string(kExchanges),

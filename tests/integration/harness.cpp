@@ -170,6 +170,19 @@ bool Child::wait_out_line(const std::string& line, Clock::duration timeout) {
     }
 }
 
+bool Child::wait_out(const std::function<bool(const std::string&)>& pred, Clock::duration timeout) {
+    auto deadline = Clock::now() + timeout;
+    for (;;) {
+        if (pred(out_)) return true;
+        auto now = Clock::now();
+        if (now >= deadline) return false;
+        if (reaped_ && out_fd_ < 0) return false;
+        bool was_reaped = reaped_;
+        pump(deadline - now);
+        if (was_reaped) return pred(out_);
+    }
+}
+
 std::optional<std::string> Child::wait_err_prefix(const std::string& prefix, Clock::duration timeout) {
     auto deadline = Clock::now() + timeout;
     for (;;) {
@@ -423,6 +436,12 @@ const json* find_process(const json& report, int pid) {
     return nullptr;
 }
 
+long var_in(const std::string& out, const std::string& name) {
+    std::string key = "var " + name + " ";
+    auto at = out.find(key);
+    return at == std::string::npos ? -1 : std::stol(out.substr(at + key.size()));
+}
+
 int pid_in_tracing_line(const std::string& line) {
     std::string prefix = kTracingPrefix;
     if (line.rfind(prefix, 0) != 0) return -1;
@@ -586,6 +605,41 @@ std::map<std::string, SysExp> parse_strace_summary(const std::string& text) {
         out[name] = s;
     }
     return out;
+}
+
+long rss_kb(int pid) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+    std::string line;
+    while (std::getline(in, line))
+        if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+    return -1;
+}
+
+std::vector<std::string> ticker_argv(const std::string& mode, int rate, long n, const std::string& copy_as,
+                                     const TempDir* dir) {
+    std::string bin = workload("ticker");
+    if (!copy_as.empty()) {
+        std::string to = dir->path(copy_as);
+        std::filesystem::copy_file(bin, to, std::filesystem::copy_options::overwrite_existing);
+        std::filesystem::permissions(to, std::filesystem::perms::owner_all | std::filesystem::perms::others_exec |
+                                             std::filesystem::perms::group_exec | std::filesystem::perms::others_read |
+                                             std::filesystem::perms::group_read);
+        bin = to;
+    }
+    return {bin, mode, std::to_string(rate), std::to_string(n)};
+}
+
+std::vector<std::string> as_nobody(std::vector<std::string> argv) {
+    argv.insert(argv.begin(), {"/usr/bin/setpriv", "--reuid=" + std::to_string(kNobody),
+                               "--regid=" + std::to_string(kNobody), "--clear-groups"});
+    return argv;
+}
+
+Child start_ticker(const std::vector<std::string>& argv) {
+    Child c(argv);
+    EXPECT_TRUE(c.wait_out([](const std::string& o) { return o.find("var pid ") != std::string::npos; }))
+        << c.err();
+    return c;
 }
 
 }  // namespace itest

@@ -48,6 +48,9 @@ public:
     // Waits until stdout holds the line `line` (without its '\n'). False on
     // timeout, or when the child exited without printing it.
     bool wait_out_line(const std::string& line, Clock::duration timeout = kTimeout);
+    // Waits until pred(stdout so far) holds. False on timeout, or when the
+    // child exited without it holding.
+    bool wait_out(const std::function<bool(const std::string&)>& pred, Clock::duration timeout = kTimeout);
     // Waits until a stderr line starts with prefix; returns that line.
     std::optional<std::string> wait_err_prefix(const std::string& prefix,
                                                Clock::duration timeout = kTimeout);
@@ -221,11 +224,30 @@ using RunJob = std::function<std::string(TracedRun&)>;
 std::map<std::string, RunResult> run_parallel(const std::vector<std::pair<std::string, RunJob>>& jobs);
 int parallel_jobs();  // $ITEST_JOBS (default 8; 1: one run at a time)
 
+// "var NAME N" in a workload's output, or -1.
+long var_in(const std::string& out, const std::string& name);
+
 // The pid in a tracing line ("iotrace: tracing PID (comm)..."), or -1.
 int pid_in_tracing_line(const std::string& line);
 
 // Kills pid (if still there) and reaps it if it is our child. For processes
 // iotrace launched and left behind (we are their subreaper).
 void kill_and_reap(pid_t pid);
+
+// ---- workloads the tests of iotrace top and serve share ----------------
+
+constexpr int kNobody = 65534;
+
+// VmRSS of pid, kB.
+long rss_kb(int pid);
+
+// A ticker (tests/workloads/ticker.c) run as is, or under another name (its
+// comm) from a copy in dir, or as another user.
+std::vector<std::string> ticker_argv(const std::string& mode, int rate, long n, const std::string& copy_as = "",
+                                     const TempDir* dir = nullptr);
+std::vector<std::string> as_nobody(std::vector<std::string> argv);
+
+// Starts a ticker and waits for its "var pid" line.
+Child start_ticker(const std::vector<std::string>& argv);
 
 }  // namespace itest

@@ -127,7 +127,7 @@ Guest boot() {
     if (!vm) return fail("no Debian 6.1 kernel at " + vmlinuz + make_it);
     if (!rd) return fail("no initramfs at " + initrd + make_it);
     // The initramfs holds copies: it must not be older than what it copies.
-    std::vector<std::string> inputs = {iotrace_path(), workload("iowork"), "tests/kernel/init"};
+    std::vector<std::string> inputs = {iotrace_path(), workload("iowork"), workload("ticker"), "tests/kernel/init"};
     for (const auto& in : inputs) {
         auto t = mtime(in);
         if (t && older(*rd, *t)) return fail(initrd + " is older than " + in + make_it);
@@ -181,9 +181,13 @@ TEST_F(Kernel61, BootsDebian12Kernel) {
     EXPECT_TRUE(s->out.starts_with("6.1.")) << "the guest runs " << s->out;
 }
 
-TEST_F(Kernel61, CheckLoadsEveryProgram) {
+// "check": as the report loads them; "check-flame": as iotrace flame
+// --stacks does (--check-flame).
+class Kernel61Check : public Kernel61, public ::testing::WithParamInterface<std::string> {};
+
+TEST_P(Kernel61Check, LoadsEveryProgram) {
     ASSERT_EQ(guest().error, "");
-    const Section* s = section("check");
+    const Section* s = section(GetParam());
     ASSERT_NE(s, nullptr);
     EXPECT_EQ(s->rc, 0) << describe("iotrace --check --json", *s);
     json j;
@@ -198,6 +202,32 @@ TEST_F(Kernel61, CheckLoadsEveryProgram) {
     }
 }
 
+INSTANTIATE_TEST_SUITE_P(Kernel61, Kernel61Check, ::testing::Values("check", "check-flame"),
+                         [](const auto& info) {
+                             return info.param == "check" ? std::string("Report") : std::string("Flame");
+                         });
+
+// iotrace flame --stacks on the guest: flamepaths' two paths, each with its
+// call count (tests/integration/flame_test.cpp does the same on the host).
+TEST_F(Kernel61, FlameFindsEachPath) {
+    ASSERT_EQ(guest().error, "");
+    const Section* run = section("flame");
+    ASSERT_NE(run, nullptr);
+    EXPECT_EQ(run->rc, 0) << describe("iotrace flame", *run);
+    EXPECT_EQ(run->err.find("truncated"), std::string::npos) << run->err;
+    const Section* out = section("flame-out");
+    ASSERT_NE(out, nullptr);
+    auto has = [&](const std::string& tail) {
+        std::istringstream in(out->out);
+        for (std::string line; std::getline(in, line);)
+            if (line.size() > tail.size() && line.compare(line.size() - tail.size(), tail.size(), tail) == 0)
+                return true;
+        return false;
+    };
+    EXPECT_TRUE(has(";__libc_start_call_main;main;write_path;write;pipe 300")) << out->out;
+    EXPECT_TRUE(has(";__libc_start_call_main;main;read_stage;read_path;read;pipe 200")) << out->out;
+}
+
 // init mounts neither tracefs nor debugfs: iotrace must mount tracefs itself
 // (the sched tracepoints are attached by their tracefs ids).
 TEST_F(Kernel61, IotraceMountsTracefs) {
@@ -206,6 +236,38 @@ TEST_F(Kernel61, IotraceMountsTracefs) {
     ASSERT_NE(s, nullptr);
     EXPECT_NE(s->out.find("tracefs /sys/kernel/tracing tracefs "), std::string::npos)
         << "no tracefs in the guest's /proc/mounts after iotrace ran:\n" << s->out;
+}
+
+// iotrace top system-wide with -U 0 (the trace_all and uid-checking variants
+// of the programs, which --check does not load): a ticker at 100 waits a
+// second that top was not pointed at is in its refreshes, as epoll-lt.
+TEST_F(Kernel61, TopSystemWideFindsATicker) {
+    ASSERT_EQ(guest().error, "");
+    const Section* top = section("top");
+    const Section* ticker = section("ticker");
+    ASSERT_TRUE(top && ticker);
+    EXPECT_EQ(top->rc, 0) << describe("iotrace top --json -i 0.5 -n 4 -U 0", *top);
+    EXPECT_NE(top->err.find("iotrace: tracing every process of uid 0"), std::string::npos) << top->err;
+    const long pid = var_in(ticker->out, "pid");
+    ASSERT_GT(pid, 0) << describe("cat /tmp/ticker", *ticker);
+    std::vector<json> lines;
+    std::istringstream in(top->out);
+    for (std::string l; std::getline(in, l);) {
+        json j = json::parse(l, nullptr, false);
+        ASSERT_FALSE(j.is_discarded()) << "not JSON: " << l;
+        lines.push_back(std::move(j));
+    }
+    ASSERT_EQ(lines.size(), 4u) << top->out;
+    const json* found = nullptr;
+    for (const json& p : lines.back()["processes"]) {
+        EXPECT_EQ(p.value("uid", -1), 0) << p.dump();
+        if (p.value("pid", 0) == pid) found = &p;
+    }
+    ASSERT_TRUE(found) << lines.back().dump(1);
+    EXPECT_EQ(found->value("comm", ""), "ticker");
+    EXPECT_EQ(found->value("model", ""), "epoll-lt") << found->dump();
+    EXPECT_GT(found->value("waits_per_s", 0.0), 50) << found->dump();  // 100 a second, in an emulated CPU
+    EXPECT_EQ(lines.back().value("lost_events_total", 1), 0) << lines.back().dump();
 }
 
 class Kernel61Scenario : public Kernel61, public ::testing::WithParamInterface<std::string> {};

@@ -630,27 +630,28 @@ ReadinessExp epoll_many() {
 ReadinessExp et_handoff() {
     ReadinessExp e;
     // Epoll 50, 40 registered EPOLLIN|EPOLLET; the main thread waits, the
-    // reader thread reads, in turns. Three rounds of:
+    // reader thread reads, in turns. R = 100 rounds (HANDOFF_ROUNDS) of:
     //   +10 on 40; main: notify ET 40; main: again (-> 0) judges it:
     //   undrained (the reader has not run); reader: read 10 (full), read ->
     //   EAGAIN (drain).
-    //   Stalls: the notifications of rounds 2 and 3 find the previous one
-    //   drained (by the reader): none. The old judgement says 3 undrained.
-    //   40: reported 3, reads 6, bytes 30, eagain 3, drains 3, ET 3,
-    //   undrained 3, S 0; no herd (every report goes to the main thread)
+    //   Stalls: each notification after the first finds the previous one
+    //   drained (by the reader): none. The old judgement says R undrained.
+    //   40: reported R, reads 2R, bytes 10R, eagain R, drains R, ET R,
+    //   undrained R, S 0; no herd (every report goes to the main thread)
+    constexpr uint64_t R = 100;
     e.sys["epoll_ctl"] = {.calls = 1};
-    e.sys["epoll_wait"] = {.calls = 6};
-    e.sys["read"] = {.calls = 6, .errors = 3, .eagain = 3};
-    e.waits = {.calls = 6, .empty = 3, .ready = 3, .wakeups = 0};
-    e.recv = {.calls = 6, .bytes = 30, .eagain = 3};
-    e.readiness = {.et_notifications = 3, .et_undrained = 3, .et_stalls = 0};
+    e.sys["epoll_wait"] = {.calls = 2 * R};
+    e.sys["read"] = {.calls = 2 * R, .errors = R, .eagain = R};
+    e.waits = {.calls = 2 * R, .empty = R, .ready = R, .wakeups = 0};
+    e.recv = {.calls = 2 * R, .bytes = 10 * R, .eagain = R};
+    e.readiness = {.et_notifications = R, .et_undrained = R, .et_stalls = 0};
     e.fds = {
-        {.fd = 40, .kind = "unix", .trigger = "et", .reported = 3, .reads = 6, .bytes = 30, .eagain = 3,
-         .drains = 3, .et_notifications = 3, .et_undrained = 3, .et_stalls = 0},
+        {.fd = 40, .kind = "unix", .trigger = "et", .reported = R, .reads = 2 * R, .bytes = 10 * R, .eagain = R,
+         .drains = R, .et_notifications = R, .et_undrained = R, .et_stalls = 0},
     };
     e.threads = {
-        {.tid = kPid, .waits = 6, .wakeups = 0, .recv = 0, .ready = 3},
-        {.tid = "{reader_tid}", .waits = 0, .wakeups = 0, .recv = 6, .ready = 0},
+        {.tid = kPid, .waits = 2 * R, .wakeups = 0, .recv = 0, .ready = R},
+        {.tid = "{reader_tid}", .waits = 0, .wakeups = 0, .recv = 2 * R, .ready = 0},
     };
     return e;
 }
@@ -658,27 +659,28 @@ ReadinessExp et_handoff() {
 // ---- et_partial -------------------------------------------------------------------
 ReadinessExp et_partial() {
     ReadinessExp e;
-    // Epoll 50, 40 registered EPOLLIN|EPOLLET; one thread:
-    //   w1..w4: +20 on 40; ET 40; read 10 (full: no drain). From w2 on each
-    //   notification finds the previous one not drained: S (w2 w3 w4); and
-    //   each wait's start judges the previous wait's: undrained (w2 w3 w4
-    //   judge w1 w2 w3).
-    //   w5 -> 0: judges w4's: undrained; read 4096 -> 40 (short: drain);
-    //   +5; w6 ET 40: drained since w4's: no S; read 64 -> 5 (short:
-    //   drain); w7 -> 0: judges w6's: drained.
-    //   40: reported 5, reads 6, bytes 40+40+5 = 85, drains 2, ET 5,
-    //   undrained 4, S 3
+    // Epoll 50, 40 registered EPOLLIN|EPOLLET; one thread. R = 100 rounds
+    // (PARTIAL_ROUNDS) of: +20 on 40; ET 40; read 10 (full: no drain). From
+    // the second on each notification finds the previous one not drained: S
+    // (R - 1); and each wait's start judges the previous wait's: undrained
+    // (R - 1 within the rounds).
+    //   late -> 0: judges the last round's: undrained (R in all); read 4096
+    //   -> 10R (short: drain); +5; after: ET 40: drained since: no S; read
+    //   64 -> 5 (short: drain); end -> 0: judges after's: drained.
+    //   40: reported R + 1, reads R + 2, bytes 10R + 10R + 5, drains 2,
+    //   ET R + 1, undrained R, S R - 1
+    constexpr uint64_t R = 100;
     e.sys["epoll_ctl"] = {.calls = 1};
-    e.sys["epoll_wait"] = {.calls = 7};
-    e.sys["read"] = {.calls = 6};
-    e.waits = {.calls = 7, .empty = 2 /* w5 w7 */, .ready = 5, .wakeups = 0};
-    e.recv = {.calls = 6, .bytes = 85, .short_ = 2};
-    e.readiness = {.et_notifications = 5, .et_undrained = 4, .et_stalls = 3};
+    e.sys["epoll_wait"] = {.calls = R + 3};
+    e.sys["read"] = {.calls = R + 2};
+    e.waits = {.calls = R + 3, .empty = 2 /* late, end */, .ready = R + 1, .wakeups = 0};
+    e.recv = {.calls = R + 2, .bytes = 20 * R + 5, .short_ = 2};
+    e.readiness = {.et_notifications = R + 1, .et_undrained = R, .et_stalls = R - 1};
     e.fds = {
-        {.fd = 40, .kind = "unix", .trigger = "et", .reported = 5, .reads = 6, .bytes = 85, .drains = 2,
-         .et_notifications = 5, .et_undrained = 4, .et_stalls = 3},
+        {.fd = 40, .kind = "unix", .trigger = "et", .reported = R + 1, .reads = R + 2, .bytes = 20 * R + 5,
+         .drains = 2, .et_notifications = R + 1, .et_undrained = R, .et_stalls = R - 1},
     };
-    e.threads = {{.tid = kPid, .waits = 7, .wakeups = 0, .recv = 6, .ready = 5}};
+    e.threads = {{.tid = kPid, .waits = R + 3, .wakeups = 0, .recv = R + 2, .ready = R + 1}};
     return e;
 }
 

@@ -15,6 +15,7 @@
 #include <tuple>
 #include <vector>
 
+#include "diagnosis_check.h"
 #include "harness.h"
 #include "readiness_check.h"
 #include "readiness_expected.h"
@@ -117,24 +118,59 @@ const json* finding(const json& p, const std::string& id) {
 
 // "et_handoff": every notification undrained at the waiter's next wait, yet
 // drained by the reader thread before the next one: no stall, no finding.
-// "et_partial": 3 stalls in 5 notifications, all on fd 40: high (>= 10%).
-void expect_et_stall_finding(const std::string& name, const json& p) {
-    const json* found = finding(p, "et_stall_risk");
+// "et_partial": 99 stalls in 101 notifications, all on fd 40: high (>= 10%).
+// Finding `id` of "et_partial"; none (and a failure if there is one) for
+// "et_handoff", whose reader drains every notification before the next.
+const json* partial_only(const std::string& name, const json& p, const std::string& id) {
+    const json* found = finding(p, id);
     if (name == "et_handoff") {
-        EXPECT_EQ(found, nullptr) << "et_stall_risk on a handoff that drains: " << p["findings"].dump(1);
-        return;
+        EXPECT_EQ(found, nullptr) << id << " on a handoff that drains: " << p["findings"].dump(1);
+        return nullptr;
     }
-    ASSERT_NE(found, nullptr) << "no et_stall_risk finding: " << p["findings"].dump(1);
+    EXPECT_NE(found, nullptr) << "no " << id << " finding: " << p["findings"].dump(1);
+    return found;
+}
+
+void expect_et_stall_finding(const std::string& name, const json& p) {
+    const json* found = partial_only(name, p, "et_stall_risk");
+    if (!found) return;
     EXPECT_EQ(found->value("severity", ""), "high");
     const json& fig = (*found)["figures"];
-    EXPECT_EQ(fig.value("et_stalls", -1.0), 3.0);
-    EXPECT_EQ(fig.value("et_notifications", -1.0), 5.0);
-    EXPECT_DOUBLE_EQ(fig.value("stall_share", -1.0), 3.0 / 5.0);
+    EXPECT_EQ(fig.value("et_stalls", -1.0), 99.0);
+    EXPECT_EQ(fig.value("et_notifications", -1.0), 101.0);
+    EXPECT_DOUBLE_EQ(fig.value("stall_share", -1.0), 99.0 / 101.0);
     EXPECT_EQ(fig.value("fds_affected", -1.0), 1.0);
     EXPECT_EQ(fig.value("worst_fd", -2.0), 40.0);
-    EXPECT_EQ(fig.value("worst_fd_stalls", -1.0), 3.0);
-    EXPECT_EQ(found->value("text", "").rfind("3 of 5 edge-triggered notifications (60.0%) came while", 0), 0u)
+    EXPECT_EQ(fig.value("worst_fd_stalls", -1.0), 99.0);
+    EXPECT_EQ(found->value("text", "").rfind("99 of 101 edge-triggered notifications (98.0%) came while", 0), 0u)
         << found->value("text", "");
+}
+
+// small_reads wants data left behind after reads that fill the buffer.
+// "et_partial": 100 full 10-byte reads of 102, each leaving 10 bytes that
+// sat until the next edge (99 stalls): found. "et_handoff": 100 full
+// 10-byte reads, each notification undrained when its waiter waited again
+// but drained by the reader before more came (no stall): nothing was left
+// behind, nothing found.
+void expect_small_reads_finding(const std::string& name, const json& p) {
+    const json* found = partial_only(name, p, "small_reads");
+    if (!found) return;
+    const json& fig = (*found)["figures"];
+    EXPECT_EQ(fig.value("data_reads", -1.0), 102.0);
+    EXPECT_DOUBLE_EQ(fig.value("avg_bytes", -1.0), 2005.0 / 102);
+    EXPECT_DOUBLE_EQ(fig.value("full_share", -1.0), 100.0 / 102);
+    EXPECT_EQ(fig.value("left_behind", -1.0), 99.0);
+}
+
+// "et_handoff" is Go's layout in miniature: the reader thread has no waits
+// and reads what the main thread's epoll_wait reported, until EAGAIN. It is
+// part of the epoll loop (edge-triggered), not blocking IO. (The main
+// thread, half of whose waits are empty zero-timeout ones and which sleeps
+// only in futexes, no probed call, is busy-poll by the rule's letter.)
+void expect_handoff_reader_model(const json& p, const Vars& vars) {
+    const json* reader = find_thread(p, std::stol(vars.at("reader_tid")));
+    ASSERT_NE(reader, nullptr) << p["threads"].dump(1);
+    EXPECT_EQ((*reader)["model"].value("name", ""), "epoll-et") << (*reader)["model"].dump();
 }
 
 class Readiness : public ::testing::TestWithParam<std::tuple<std::string, Path>> {
@@ -187,7 +223,11 @@ TEST_P(Readiness, ReportsExactFigures) {
     if (name == "sleep") expect_sleep_bounds(p);
     if (name == "preempt") expect_preempt_bounds(p, vars);
     if (name == "herd") expect_herd_finding(p);
-    if (name == "et_handoff" || name == "et_partial") expect_et_stall_finding(name, p);
+    if (name == "et_handoff" || name == "et_partial") {
+        expect_et_stall_finding(name, p);
+        expect_small_reads_finding(name, p);
+    }
+    if (name == "et_handoff") expect_handoff_reader_model(p, vars);
     if (HasFailure()) {
         json brief = p;  // without the histograms
         for (auto& [k, v] : brief["syscalls"].items()) v.erase("hist_log2_ns");

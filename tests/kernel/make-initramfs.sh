@@ -3,7 +3,7 @@
 #   /bin/busybox (Debian's busybox-static) and its applet symlinks,
 #   /bin/iotrace, every shared library ldd lists for it and the dynamic
 #     loader, each at the path ldd shows,
-#   /workloads/{iowork,models,readiness} (static),
+#   /workloads/{iowork,models,readiness,ticker,flamepaths} (static),
 #   /init (tests/kernel/init).
 # usage: make-initramfs.sh OUT.cpio.gz IOTRACE WORKLOADS_DIR INIT
 set -eu
@@ -46,7 +46,7 @@ for lib in $libs; do
     cp -L "$lib" "$stage$lib"
 done
 
-for w in iowork models readiness; do
+for w in iowork models readiness ticker flamepaths; do
     [ -x "$workloads/$w" ] || fail "no $workloads/$w (make workloads)"
     if ldd "$workloads/$w" >/dev/null 2>&1; then fail "$workloads/$w is not static"; fi
     cp "$workloads/$w" "$stage/workloads/$w"

@@ -155,7 +155,7 @@ TEST(DiagnosisFindingsIo, BlockingSwitches) {
     EXPECT_FALSE(has(find_issues(thread_per_connection(3000), 31.1), "blocking_switches"));
 }
 
-// left_behind: partial LT re-reports (data left after a full read); by
+// left_behind: partial LT re-reports (data left after a full read) here; by
 // default a tenth of the reads.
 Proc reader(uint64_t reads, uint64_t bytes, uint64_t short_reads, int64_t left_behind = -1) {
     Proc s;
@@ -185,7 +185,21 @@ TEST(DiagnosisFindingsIo, FullReadsLeavingNothingAreNotSmallReads) {
     EXPECT_FALSE(has(find_issues(reader(1000, 256'000, 0, 99), 1), "small_reads"));  // < 10% of 1,000 full reads
     EXPECT_TRUE(has(find_issues(reader(1000, 256'000, 0, 100), 1), "small_reads"));
     Proc et = reader(1000, 256'000, 0, 0);
-    et.p.readiness.et_undrained = 100;  // undrained ET notifications count too
+    et.p.readiness.et_stalls = 100;  // ET stalls count too: data sat until more came
+    EXPECT_TRUE(has(find_issues(et, 1), "small_reads"));
+    EXPECT_EQ(only(find_issues(et, 1), "small_reads").figures[3], (std::pair<std::string, double>{"left_behind", 100}));
+}
+
+// Undrained ET notifications are no evidence: a netpoller waits again while
+// another thread is about to read the fd to EAGAIN (readiness.md). Only a
+// stall, data nobody drained before new data came, is data left behind.
+TEST(DiagnosisFindingsIo, UndrainedHandoffsAreNotSmallReads) {
+    Proc et = reader(1000, 256'000, 0, 0);
+    et.p.readiness.et_notifications = et.p.readiness.et_undrained = 1000;
+    EXPECT_FALSE(has(find_issues(et, 1), "small_reads"));
+    et.p.readiness.et_stalls = 99;  // under 10% of the 1,000 full reads
+    EXPECT_FALSE(has(find_issues(et, 1), "small_reads"));
+    et.p.readiness.et_stalls = 100;
     EXPECT_TRUE(has(find_issues(et, 1), "small_reads"));
 }
 
@@ -204,7 +218,7 @@ TEST(DiagnosisFindingsIo, SmallReadsBoundaries) {
 Proc rearming(uint64_t ctl) {
     Proc s;
     s.waits(IOT_EPOLL_WAIT, 1000).wait_figs(1000, 0, 1000, 0).recv(IOT_RECVFROM, 2000, 512'000, 1000);
-    s.send(1000, 512'000).calls(IOT_EPOLL_CTL, ctl).conns(5, 10, "et", 100);
+    s.send(1000, 512'000).calls(IOT_EPOLL_CTL, ctl).conns(5, 10, "et", 100).fd_eagain(100);  // EAGAIN on reported fds
     return s;
 }
 
@@ -219,6 +233,7 @@ TEST(DiagnosisFindingsIo, SyscallsPerMessage) {
                                {"waits_per_message", 1},
                                {"reads_per_message", 2},
                                {"eagain_per_message", 1},
+                               {"unreported_eagain_per_message", 0},
                                {"sends_per_message", 1},
                                {"epoll_ctl_per_message", 2},
                                {"reads_per_report", 2},
@@ -244,6 +259,48 @@ TEST(DiagnosisFindingsIo, SyscallsPerMessageAdviceAndBoundaries) {
     Proc sends = rearming(0);
     sends.send(2500, 0);
     EXPECT_NE(find(sends).text.find("): gather each answer into one send"), std::string::npos);
+}
+
+// socat's relay (issue 10): per message one select, one read of the data,
+// one answer, and 7 recvfrom(MSG_DONTWAIT) on its diagnostics socketpair,
+// which no wait reported (no fds[] entry): EAGAIN, but not the drain of the
+// connection, so "skip the read after a short one" would not remove them.
+Proc relay() {
+    Proc s;
+    s.waits(IOT_PSELECT6, 200).wait_figs(200, 0, 200, 0).recv(IOT_READ, 200, 12'800, 0, 0, 0, 200);
+    s.recv(IOT_RECVFROM, 1400, 0, 1400).send(200, 12'800);
+    s.fd(42, "unix", "select", 200);
+    return s;
+}
+
+TEST(DiagnosisFindingsIo, SyscallsPerMessageOnUnreportedFds) {
+    Finding f = only(find_issues(relay(), 10), "syscalls_per_message");
+    EXPECT_EQ(f.severity, "high");
+    EXPECT_EQ(f.text,
+              "10.0 syscalls per read that returned data (1.00 waits, 8.00 reads of which 7.00 EAGAIN (7.00 on fds no "
+              "wait reported), 1.00 sends, 0.00 epoll_ctl; 13 bytes moved per syscall): most EAGAIN reads were of fds "
+              "no wait reported: watch those fds in the wait, or check them less often, rather than reading them on "
+              "chance");
+    EXPECT_EQ(f.figures, (Figs{{"syscalls_per_message", 10},
+                               {"waits_per_message", 1},
+                               {"reads_per_message", 8},
+                               {"eagain_per_message", 7},
+                               {"unreported_eagain_per_message", 7},
+                               {"sends_per_message", 1},
+                               {"epoll_ctl_per_message", 0},
+                               {"reads_per_report", 8},
+                               {"bytes_per_syscall", 25'600.0 / 2000.0}}));
+    // The same EAGAIN on the reported connection: drains, the other advice.
+    Proc drained = relay();
+    drained.p.fds[0].eagain = 1400;
+    EXPECT_NE(only(find_issues(drained, 10), "syscalls_per_message").text.find("): skip the read that returns EAGAIN"),
+              std::string::npos);
+    // Without the readiness figures where the EAGAIN were is unknown.
+    UnavailableFigures u;
+    u.readiness = true;
+    Finding blind = only(find_issues(relay(), 10, u), "syscalls_per_message");
+    EXPECT_EQ(blind.figures[4], (std::pair<std::string, double>{"unreported_eagain_per_message", 0}));
+    EXPECT_NE(blind.text.find("): skip the read that returns EAGAIN"), std::string::npos);
 }
 
 Proc copier(uint64_t wait_in, uint64_t wait_out, uint64_t data) {
@@ -326,7 +383,7 @@ TEST(DiagnosisFindingsIo, WorstFirst) {
     s.p.readiness.et_notifications = 1000;
     s.p.readiness.et_undrained = 5;
     s.p.readiness.et_stalls = 5;               // et_stall_risk: low
-    s.p.readiness.lt_rereports_partial = 600;  // 60% of the waits: high
+    s.p.readiness.lt_rereports_partial = 10000;  // 10 per wait, 1,000 per second: high
     s.p.copy.wait_in_bytes = 1 << 20;          // bookkeeping_copy: low
     EXPECT_EQ(ids(find_issues(s, 10)),
               (std::vector<std::string>{"lt_rereports_partial", "et_stall_risk", "syscalls_per_message", "small_reads",

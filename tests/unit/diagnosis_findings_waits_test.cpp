@@ -146,23 +146,40 @@ TEST(DiagnosisFindingsWaits, LtRereportsUnread) {
     EXPECT_EQ(f.figures, rereport_figs(200, 0.2, 20, 7, 150, 0));
 }
 
-// Several threads on epoll: the re-reports may be one event handed to two.
-TEST(DiagnosisFindingsWaits, LtRereportsUnreadWithEpollThreads) {
+// 500 unread re-reports in 1,000 waits of 3 threads, `herd` of the reports
+// handed an unread fd to a second thread.
+Proc unread_on_three_threads(uint64_t herd) {
     Proc s = rereporting(1000);
     s.p.readiness.lt_rereports_unread = 500;
+    s.p.readiness.herd_rereports = herd;
     for (int tid : {1, 2, 3}) {
         ThreadStats t = testing::thread(tid, "w");
         t.waits = t.epoll_waits = 333;
         s.thread(t);
     }
-    Finding f = only(find_issues(s, 10), "lt_rereports_unread");
+    return s;
+}
+
+// Several threads on one epoll fd (herd re-reports show it): the re-reports
+// may be one event handed to two.
+TEST(DiagnosisFindingsWaits, LtRereportsUnreadWithASharedEpollFd) {
+    Finding f = only(find_issues(unread_on_three_threads(40), 10), "lt_rereports_unread");
     EXPECT_EQ(f.severity, "high");
     EXPECT_EQ(f.text,
               "500 level-triggered reports (0.50 per wait) named an fd not read since the previous wait reported it: "
               "read a reported fd before waiting again, or stop watching it while you defer it (EPOLL_CTL_DEL, or "
-              "EPOLLET); 3 threads wait on epoll: if they share one epoll fd, a level-triggered event is handed to the "
-              "next thread while one handles it (EPOLLONESHOT or one epoll fd per thread avoids that)");
+              "EPOLLET); 3 threads wait on epoll and 40 reports handed an unread fd to a second thread: they share an "
+              "epoll fd, which hands a level-triggered event to the next thread while one handles it (EPOLLONESHOT or "
+              "one epoll fd per thread avoids that)");
     EXPECT_EQ(f.figures[3], (std::pair<std::string, double>{"worst_fd", -1}));
+    EXPECT_EQ(f.figures[5], (std::pair<std::string, double>{"epoll_threads", 3}));
+}
+
+// Threads with an epoll fd each (memcached's workers): no report ever went
+// to a second thread, so nothing is said of sharing.
+TEST(DiagnosisFindingsWaits, LtRereportsUnreadWithAnEpollFdPerThread) {
+    Finding f = only(find_issues(unread_on_three_threads(0), 10), "lt_rereports_unread");
+    EXPECT_EQ(f.text.find("share"), std::string::npos) << f.text;
     EXPECT_EQ(f.figures[5], (std::pair<std::string, double>{"epoll_threads", 3}));
 }
 
@@ -230,7 +247,7 @@ TEST(DiagnosisFindingsWaits, LtRereportsPartial) {
     s.p.fds[0].lt_rereports_partial = 400;
     s.p.fds[1].lt_rereports_partial = 400;  // a tie: the lower fd
     Finding f = only(find_issues(s, 5), "lt_rereports_partial");
-    EXPECT_EQ(f.severity, "high");
+    EXPECT_EQ(f.severity, "medium");  // half the waits, but 200 per second
     EXPECT_EQ(f.text,
               "1,000 level-triggered reports (0.50 per wait) named an fd read but not drained since the previous "
               "report, most on fd 7 (400): read until EAGAIN or a short read (or into a larger buffer) before waiting "
@@ -239,6 +256,27 @@ TEST(DiagnosisFindingsWaits, LtRereportsPartial) {
         f.figures,
         (Figs{
             {"count", 1000}, {"per_wait", 1000.0 / 1990.0}, {"per_s", 200}, {"worst_fd", 7}, {"worst_fd_count", 400}}));
+}
+
+// Severity by share of the waits (>= 50% high, >= 10% medium), and no
+// higher than the rate allows (>= 1,000 per second high, >= 100 medium).
+TEST(DiagnosisFindingsWaits, LtRereportsPartialShareAndRate) {
+    auto sev = [](uint64_t waits, uint64_t partial, double seconds) {
+        Proc s = rereporting(waits);
+        s.p.readiness.lt_rereports_partial = partial;
+        std::vector<Finding> all = find_issues(s, seconds);
+        return has(all, "lt_rereports_partial") ? only(all, "lt_rereports_partial").severity : std::string("none");
+    };
+    EXPECT_EQ(sev(1000, 500, 0.5), "high");     // 50%, 1,000 per second
+    EXPECT_EQ(sev(1000, 500, 0.5001), "medium");  // 999.8 per second
+    EXPECT_EQ(sev(1000, 499, 0.1), "medium");   // 49.9%, 4,990 per second
+    EXPECT_EQ(sev(1000, 100, 1), "medium");     // 10%, 100 per second
+    EXPECT_EQ(sev(1000, 100, 1.001), "low");    // 99.9 per second
+    EXPECT_EQ(sev(1000, 99, 0.01), "low");      // 9.9%, 9,900 per second
+    EXPECT_EQ(sev(1000, 500, 0), "low");        // no duration, no rate
+    // Node.js's listener (libuv accepts one connection per wakeup): 18 of
+    // 160 waits in half a second, 36 per second.
+    EXPECT_EQ(sev(160, 18, 0.5), "low");
 }
 
 // A listening socket accepted from once per wakeup: accept until EAGAIN.

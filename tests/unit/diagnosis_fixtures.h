@@ -39,6 +39,14 @@ struct Proc {
         p.waits.cpu_ns = cpu_ns;
         return *this;
     }
+    // Time in the waits of syscall sys, and of it on CPU: time_ns - cpu_ns
+    // is time asleep.
+    Proc& wait_time(int sys, uint64_t time_ns, uint64_t cpu_ns) {
+        p.syscalls[static_cast<size_t>(sys)].time_ns += time_ns;
+        p.waits.time_ns += time_ns;
+        p.waits.cpu_ns += cpu_ns;
+        return *this;
+    }
     Proc& recv(int sys, uint64_t calls, uint64_t bytes, uint64_t eagain = 0, uint64_t blocked = 0, uint64_t eof = 0,
                uint64_t short_reads = 0, uint64_t time_ns = 0) {
         SyscallStats& s = p.syscalls[static_cast<size_t>(sys)];

@@ -166,7 +166,7 @@ TEST(DiagnosisModelIo, EagainBeyondTheDrainsBoundaries) {
         Proc s;
         s.waits(IOT_EPOLL_WAIT, 90).wait_figs(90, 0, 0, 0).recv(IOT_RECVFROM, 1000, 100'000, eagain);
         s.conns(5, 1, "et", 90).fd_eagain(90);
-        return classify(s, readiness);
+        return classify(s, {.readiness = readiness});
     };
     EXPECT_EQ(with(590).name, "busy-poll");  // 500 futile: 50%
     EXPECT_EQ(with(589).name, "blocking");
@@ -185,7 +185,7 @@ TEST(DiagnosisModelIo, DrainsAreAtMostOnePerReport) {
     s.conns(5, 1, "et", 90).fd_eagain(600);
     EXPECT_EQ(figures_of(s.p).eagain_drains, 90u);
     EXPECT_EQ(figures_of(s.p).futile_eagain(), 510u);
-    EXPECT_EQ(figures_of(s.p, false).eagain_drains, 0u);
+    EXPECT_EQ(figures_of(s.p, {.readiness = false}).eagain_drains, 0u);
     EXPECT_EQ(classify(s).name, "busy-poll");
 }
 

@@ -137,40 +137,6 @@ TEST(DiagnosisThread, BusyPollingThreadGetsItsOwnFinding) {
                                                                          {"slept", 0}}));
 }
 
-// Go's layout (issue 10): a poller thread waits, a reader thread reads each
-// reported fd until EAGAIN. The reader has no readiness of its own, but the
-// process's fds explain its EAGAIN as drains (its share of them): beyond
-// those, the futile EAGAIN must still make half of its receives.
-Proc poller_and_reader(uint64_t reader_eagain) {
-    Proc s;
-    s.waits(IOT_EPOLL_WAIT, 1000).wait_figs(1000, 0, 1000, 0).recv(IOT_READ, 3000, 300'000, reader_eagain);
-    s.conns(5, 10, "et", 100).fd_eagain(250);  // 1,000 drains: min(250, 100) per fd
-    ThreadStats reader = worker(8, 0, 0, 3000, 0);
-    reader.comm = "reader";
-    reader.recv_eagain = reader_eagain;
-    s.thread(worker(7, 1000, 1000, 0, 1000)).thread(reader);
-    return s;
-}
-
-TEST(DiagnosisThread, ReaderDrainingReportedFdsIsNotBusyPoll) {
-    Proc s = poller_and_reader(1000);
-    EXPECT_EQ(figures_of(s.p.threads[1], s).eagain_drains, 1000u);
-    EXPECT_NE(classify_thread(s.p.threads[1], s).name, "busy-poll");
-    EXPECT_TRUE(find_thread_issues(s.p.threads[1], s, 1).empty());
-    EXPECT_EQ(classify_thread(poller_and_reader(2499).p.threads[1], poller_and_reader(2499)).name, "blocking");
-    Proc spin = poller_and_reader(2500);  // 1,500 futile of 3,000
-    EXPECT_EQ(classify_thread(spin.p.threads[1], spin).name, "busy-poll");
-    std::vector<Finding> f = find_thread_issues(spin.p.threads[1], spin, 1);
-    ASSERT_EQ(f.size(), 1u);
-    EXPECT_NE(f[0].text.find("1,500 of 2,500 EAGAIN receives beyond the 1,000 that drained a reported fd"),
-              std::string::npos)
-        << f[0].text;
-    // Without the readiness figures, nothing is set aside: all 1,500 count.
-    Proc half = poller_and_reader(1500);
-    EXPECT_EQ(classify_thread(half.p.threads[1], half).name, "blocking");
-    EXPECT_EQ(classify_thread(half.p.threads[1], half, false).name, "busy-poll");
-}
-
 // A thread of a loaded event loop polls with timeout 0 and gets events back.
 TEST(DiagnosisThread, ZeroTimeoutWaitsReturningEventsAreNotBusyPoll) {
     Proc s;

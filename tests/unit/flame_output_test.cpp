@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <thread>
 
 #include "flame/format.h"
 #include "flame/output.h"
@@ -151,6 +152,22 @@ TEST_F(SafeOutput, MalformedSudoIdsAreIgnored) {
     }
     unsetenv("SUDO_UID");
     EXPECT_EQ(sudo_owner(), std::nullopt);
+}
+
+// -o /dev/null or a fifo: written in place, never renamed over (a rename
+// would put a regular file where the device or pipe was).
+TEST_F(SafeOutput, WritesAFifoInPlace) {
+    std::string fifo = dir_ + "/pipe";
+    ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+    std::string got;
+    std::thread reader([&] { got = testing::read_text_file(fifo); });
+    write_output(fifo, "a;b 1\n");
+    reader.join();
+    EXPECT_EQ(got, "a;b 1\n");
+    struct stat st;
+    ASSERT_EQ(lstat(fifo.c_str(), &st), 0);
+    EXPECT_TRUE(S_ISFIFO(st.st_mode));
+    EXPECT_EQ(entries(), (std::vector<std::string>{"pipe"}));
 }
 
 }  // namespace

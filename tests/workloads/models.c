@@ -46,6 +46,12 @@
  *                  the same way. select/poll: most of
  *                  the EL_CONNS connections idle each round, so each wait
  *                  scans many fds to find a few.
+ *   epoll-accept-one  epoll-lt, but the listener accepts one connection per
+ *                  wakeup, as libuv >= 1.45 does on purpose: the EL_CONNS
+ *                  queued connections take EL_CONNS waits, and each wait
+ *                  after the first finds the listener re-reported with a
+ *                  read (an accept) but no drain: 63 partial re-reports in
+ *                  about 315 waits, at a high rate (no call sleeps).
  *   idle           nanosleep only: no probed call at all.
  *   idle-waits     epoll_wait on an empty interest list with a 5 ms timeout,
  *                  IDLE_WAITS times: waits that find nothing, no IO.
@@ -453,7 +459,16 @@ static void run_io_uring(void)
 
 enum { EL_CONNS = 64, EL_ACTIVE = 4, EL_ROUNDS = 250 };
 
-enum el_kind { EL_SELECT, EL_POLL, EL_EPOLL_LT, EL_EPOLL_ET, EL_EPOLL_MIXED, EL_EPOLL_ONESHOT, EL_EPOLL_ET_ONESHOT };
+enum el_kind {
+	EL_SELECT,
+	EL_POLL,
+	EL_EPOLL_LT,
+	EL_EPOLL_ET,
+	EL_EPOLL_MIXED,
+	EL_EPOLL_ONESHOT,
+	EL_EPOLL_ET_ONESHOT,
+	EL_EPOLL_ACCEPT_ONE
+};
 
 static struct {
 	enum el_kind kind;
@@ -484,10 +499,11 @@ static uint32_t el_events_for(int idx)
 	}
 }
 
-/* The listener is readable: accept until EAGAIN, register what came. */
+/* The listener is readable: accept until EAGAIN (epoll-accept-one: one
+ * connection), register what came. */
 static void el_accept(void)
 {
-	for (;;) {
+	for (int once = el.kind == EL_EPOLL_ACCEPT_ONE;; once = 0) {
 		long fd = p_accept(el.listener, SOCK_NONBLOCK);
 		if (fd < 0) {
 			check("accept4 drained", -errno, -EAGAIN);
@@ -504,6 +520,8 @@ static void el_accept(void)
 			el.et[fd] = (ev & EPOLLET) != 0;
 			check("epoll_ctl add", p_ctl(el.ep, EPOLL_CTL_ADD, (int)fd, ev), 0);
 		}
+		if (once)
+			return;
 	}
 }
 
@@ -729,6 +747,7 @@ static void run_epoll_et(void) { run_event_loop(EL_EPOLL_ET); }
 static void run_epoll_mixed(void) { run_event_loop(EL_EPOLL_MIXED); }
 static void run_epoll_oneshot(void) { run_event_loop(EL_EPOLL_ONESHOT); }
 static void run_epoll_et_oneshot(void) { run_event_loop(EL_EPOLL_ET_ONESHOT); }
+static void run_epoll_accept_one(void) { run_event_loop(EL_EPOLL_ACCEPT_ONE); }
 
 static const struct {
 	const char *name;
@@ -745,6 +764,7 @@ static const struct {
 	{"epoll-mixed", run_epoll_mixed},
 	{"epoll-oneshot", run_epoll_oneshot},
 	{"epoll-et-oneshot", run_epoll_et_oneshot},
+	{"epoll-accept-one", run_epoll_accept_one},
 	{"poll", run_poll},
 	{"select", run_select},
 	{"idle", run_idle},

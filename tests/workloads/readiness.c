@@ -1363,12 +1363,14 @@ static void run_epoll_many(void)
  * each notification of 40 to a reader thread, which reads 40 until EAGAIN;
  * but the main thread waits again (a zero-timeout wait, nothing new) before
  * the reader has run. The turns (futexes, not probed) fix the order:
- * notify, wait again, read, for HANDOFF_ROUNDS rounds (w1..w6). Each
+ * notify, wait again, read, for HANDOFF_ROUNDS rounds (2 x 100 waits). Each
  * notification is undrained at the waiter's next wait, yet drained before
- * the fd's next notification: et_undrained 3, et_stalls 0.
+ * the fd's next notification: et_undrained 100, et_stalls 0. 100 rounds:
+ * 100 full 10-byte reads, enough for small_reads to judge (and find nothing
+ * left behind).
  * ====================================================================== */
 
-enum { HANDOFF_ROUNDS = 3 };
+enum { HANDOFF_ROUNDS = 100 };
 static pid_t g_handoff_reader;
 
 static void *handoff_reader(void *arg)
@@ -1400,9 +1402,9 @@ static void run_et_handoff(void)
 	for (int i = 0; i < HANDOFF_ROUNDS; i++) {
 		wait_turn(2 * i);
 		preload(41, 10);
-		EW("notify", 50, IN(40)); /* w1 w3 w5: ET 40 (from w3 on, the
-					     reader drained the previous one: no stall) */
-		EW0("again", 50);         /* w2 w4 w6: judges it: undrained (the
+		EW("notify", 50, IN(40)); /* odd waits: ET 40 (from the second on,
+					     the reader drained the previous one: no stall) */
+		EW0("again", 50);         /* even waits: judges it: undrained (the
 					     reader has not run yet) */
 		next_turn();              /* the reader's turn */
 	}
@@ -1415,13 +1417,15 @@ static void run_et_handoff(void)
  * et_partial: an edge-triggered loop that reads only part of what each
  * notification announced (one full 10-byte read of 20 new bytes) and reads
  * again only after the next notification: each new edge finds the fd's
- * previous notification not drained, a stall (w2, w3, w4). Then a late
- * drain: w5 finds no new edge (it judges w4's notification undrained), the
- * loop reads everything, and w6's notification, after that drain, is no
- * stall.
+ * previous notification not drained, a stall (every round's wait but the
+ * first: 99). Then a late drain: the next wait finds no new edge (it judges
+ * the last round's notification undrained), the loop reads everything (the
+ * 1,000 bytes left behind), and the next notification, after that drain,
+ * is no stall. 102 reads of 19.7 bytes on average, 100 of them full, 99
+ * stalls: small reads leaving data behind.
  * ====================================================================== */
 
-enum { PARTIAL_ROUNDS = 4 };
+enum { PARTIAL_ROUNDS = 100 };
 
 static void setup_et_partial(void)
 {
@@ -1435,16 +1439,16 @@ static void run_et_partial(void)
 	check("ctl", ctl(50, EPOLL_CTL_ADD, 40, EPOLLIN | EPOLLET, 40), 0);
 	for (int i = 0; i < PARTIAL_ROUNDS; i++) {
 		preload(41, 20);
-		EW("notify", 50, IN(40));      /* w1..w4: ET 40; w2 on: a stall
-						  (and undrained, judged at w2..w5) */
+		EW("notify", 50, IN(40));      /* ET 40; from the second on: a stall
+						  (and undrained, judged at the next wait) */
 		check("part", rd(40, 10), 10); /* full: no drain; 10 more stay queued */
 	}
-	EW0("w5", 50);                         /* no new edge; judges w4's: undrained */
-	check("rest", rd(40, 4096), 40);       /* short: the late drain */
+	EW0("late", 50);                       /* no new edge; judges the last one: undrained */
+	check("rest", rd(40, 4096), 10 * PARTIAL_ROUNDS); /* short: the late drain */
 	preload(41, 5);
-	EW("w6", 50, IN(40));                  /* ET 40: drained since w4's: no stall */
+	EW("after", 50, IN(40));               /* ET 40: drained since the last: no stall */
 	check("last", rd(40, 64), 5);          /* short: drain */
-	EW0("w7", 50);                         /* judges w6's: drained */
+	EW0("end", 50);                        /* judges it: drained */
 }
 
 /* ---- main ---------------------------------------------------------------- */
