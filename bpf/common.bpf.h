@@ -186,12 +186,16 @@ static __always_inline bool traced(__u32 tgid)
 	return (target_bits[(tgid >> 6) & (TARGET_WORDS - 1)] >> (tgid & 63)) & 1;
 }
 
-/* Whether user space is adding the process, whose target bit is not set
- * (yet): it has a `targets` entry (maps.bpf.h, seeding_any). One load for
- * every other process. */
+/* Whether user space is adding the process, not traced (yet): it has a
+ * `targets` entry (maps.bpf.h, seeding_any); system-wide, before all_armed,
+ * every process but iotrace is. One load for every other process. */
 static __always_inline bool being_added(__u32 tgid)
 {
-	return seeding_any && bpf_map_lookup_elem(&targets, &tgid);
+	if (!seeding_any)
+		return false;
+	if (trace_all)
+		return tgid != self_tgid;
+	return bpf_map_lookup_elem(&targets, &tgid);
 }
 
 /* -U: the current task runs as the user asked for (its real uid). A
@@ -265,14 +269,15 @@ static __always_inline struct inflight *enter_begin(struct bpf_raw_tracepoint_ar
 	f->bad_read = 0;
 	f->id = id;
 	/* an epoll_ctl or close of a process being added (dispatch.bpf.c):
-	 * followed, not counted, and no thread slot for it */
+	 * followed, not counted: no counter slots, no flame cell for it */
 	f->seeding = !traced(id >> 32);
-	if (!f->pslot)
+	if (!f->pslot && !f->seeding)
 		f->pslot = proc_slot_of(id >> 32);
 	if (!f->tslot && !f->seeding)
 		f->tslot = thread_slot_take(id >> 32, (__u32)id);
 	read_syscall_args(task, a);
-	flame_enter(ctx, f, task, a);
+	if (!f->seeding)
+		flame_enter(ctx, f, task, a);
 	*taskp = task;
 	return f;
 }

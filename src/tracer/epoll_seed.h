@@ -47,4 +47,19 @@ std::vector<SeededReg> seed_epoll_registrations(const EpollMaps& maps, int tgid)
 // the probes deleted it (see above).
 void reconcile_epoll_registrations(const EpollMaps& maps, int tgid, const std::vector<SeededReg>& seeded);
 
+// Step 1 for the scope: the kernel side's count of processes being added
+// (bpf/maps.bpf.h, seeding_any, in the mmapped .bss) is up, so the probes
+// follow the epoll_ctl and close calls of a process with a `targets` entry
+// and no bit (system-wide: of every process, until all_armed).
+class SeedingWindow {
+public:
+    explicit SeedingWindow(__u32& count) : count_(count) { __atomic_fetch_add(&count_, 1, __ATOMIC_SEQ_CST); }
+    ~SeedingWindow() { __atomic_fetch_sub(&count_, 1, __ATOMIC_SEQ_CST); }
+    SeedingWindow(const SeedingWindow&) = delete;
+    SeedingWindow& operator=(const SeedingWindow&) = delete;
+
+private:
+    __u32& count_;
+};
+
 }  // namespace iotrace

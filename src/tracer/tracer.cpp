@@ -36,19 +36,6 @@ namespace {
 
 std::string errstr(int err) { return std::strerror(err < 0 ? -err : err); }
 
-// While a process is being added, the kernel side follows the epoll_ctl and
-// close calls of processes that have a `targets` entry but no target bit
-// (bpf/maps.bpf.h, seeding_any): the count is up for the scope.
-class SeedingWindow {
-public:
-    explicit SeedingWindow(__u32& count) : count_(count) { __atomic_fetch_add(&count_, 1, __ATOMIC_SEQ_CST); }
-    ~SeedingWindow() { __atomic_fetch_sub(&count_, 1, __ATOMIC_SEQ_CST); }
-    SeedingWindow(const SeedingWindow&) = delete;
-    SeedingWindow& operator=(const SeedingWindow&) = delete;
-
-private:
-    __u32& count_;
-};
 
 std::string privilege_hint() {
     return "\niotrace needs root or CAP_BPF+CAP_PERFMON (and CAP_SYS_RESOURCE on some kernels): run it with sudo";
