@@ -186,6 +186,18 @@ static __always_inline bool traced(__u32 tgid)
 	return (target_bits[(tgid >> 6) & (TARGET_WORDS - 1)] >> (tgid & 63)) & 1;
 }
 
+/* Whether user space is adding the process, not traced (yet): it has a
+ * `targets` entry (maps.bpf.h, seeding_any); system-wide, before all_armed,
+ * every process but iotrace is. One load for every other process. */
+static __always_inline bool being_added(__u32 tgid)
+{
+	if (!seeding_any)
+		return false;
+	if (trace_all)
+		return tgid != self_tgid;
+	return bpf_map_lookup_elem(&targets, &tgid);
+}
+
 /* -U: the current task runs as the user asked for (its real uid). A
  * helper call, made only when a filter is set (filter_uid is rodata: the
  * verifier drops the branch otherwise). */
@@ -218,6 +230,9 @@ static __always_inline void read_syscall_args(struct task_struct *task, __u64 a[
 	a[4] = PT_REGS_PARM5_SYSCALL(regs);
 }
 
+/* The registrations of a closed fd: marked, then dropped (readiness.bpf.c). */
+extern int ep_forget_fd(__u32 tgid, __s32 fd, __u32 now);
+
 /*
  * The start of every family's entry program (the dispatcher checked that
  * the syscall is probed and the process traced): the thread's in-flight
@@ -243,18 +258,42 @@ static __always_inline struct inflight *enter_begin(struct bpf_raw_tracepoint_ar
 		count_lost(IOT_LOST_TASK_STORAGE);
 		return NULL;
 	}
+	/* the thread's last close is over, file released (readiness.bpf.h,
+	 * close_done): its registrations go now */
+	if (f->closed_fd) {
+		ep_forget_fd(id >> 32, f->closed_fd - 1, 1);
+		f->closed_fd = 0;
+	}
 	f->sys = sys - 1;
 	f->nr = nr;
 	f->bad_read = 0;
 	f->id = id;
-	if (!f->pslot)
+	/* an epoll_ctl or close of a process being added (dispatch.bpf.c):
+	 * followed, not counted: no counter slots, no flame cell for it */
+	f->seeding = !traced(id >> 32);
+	if (!f->pslot && !f->seeding)
 		f->pslot = proc_slot_of(id >> 32);
-	if (!f->tslot)
+	if (!f->tslot && !f->seeding)
 		f->tslot = thread_slot_take(id >> 32, (__u32)id);
 	read_syscall_args(task, a);
-	flame_enter(ctx, f, task, a);
+	if (!f->seeding)
+		flame_enter(ctx, f, task, a);
 	*taskp = task;
 	return f;
+}
+
+/* The number of the syscall the task is in, from its saved user registers
+ * (sys_exit's tracepoint does not pass it); -1 on an architecture not
+ * known here. */
+static __always_inline long syscall_nr_of(struct task_struct *task)
+{
+#if defined(__TARGET_ARCH_x86)
+	return (long)((struct pt_regs *)bpf_task_pt_regs(task))->orig_ax;
+#elif defined(__TARGET_ARCH_arm64)
+	return ((struct pt_regs *)bpf_task_pt_regs(task))->syscallno;
+#else
+	return -1;
+#endif
 }
 
 /* The clock starts last, so the probe's own reads are not billed to the call. */
@@ -357,7 +396,9 @@ static __always_inline struct iot_proc *exit_account(struct inflight *f, long re
 
 /* The start of every family's exit program: the call in flight, its
  * return value, and the process's counters with the call accounted in its
- * syscall's row. NULL: nothing more to do. */
+ * syscall's row. NULL: nothing more to count (*fp is set when there was a
+ * call in flight: an epoll_ctl or close entered while its process was being
+ * added, f->seeding, is followed but not counted). */
 static __always_inline struct iot_proc *exit_start(struct bpf_raw_tracepoint_args *ctx, struct inflight **fp,
 						   long *retp, struct task_struct **taskp)
 {
@@ -369,6 +410,10 @@ static __always_inline struct iot_proc *exit_start(struct bpf_raw_tracepoint_arg
 	*fp = f;
 	*taskp = task;
 	*retp = (long)ctx->args[1];
+	if (f->seeding) {
+		f->ts = 0;
+		return NULL;
+	}
 	return exit_account(f, *retp);
 }
 

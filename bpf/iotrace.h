@@ -204,6 +204,8 @@ struct iot_ep_reg {
 	__s32 fd;
 	__u32 events;
 	__u64 data;
+	__u32 closed; /* its fd was closed: it goes at the closing thread's next call (bpf/readiness.bpf.h) */
+	__u32 seeded; /* read from /proc by user space (src/tracer/epoll_seed.cpp); 0: made by the probes */
 };
 
 /* The epoll fds of a process (so close(fd) can find fd's registrations). */

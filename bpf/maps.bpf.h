@@ -45,6 +45,14 @@ __u64 target_bits[TARGET_WORDS] __weak;
  * read every process's epoll registrations (Tracer::trace_all_processes). */
 __u32 all_armed __weak;
 
+/* Processes being added by user space (Tracer::add_target), from before its
+ * first read of their epoll registrations in /proc until it is done with
+ * them: their epoll_ctl and close calls are followed (registrations kept,
+ * nothing counted) before their target bit is set. A process is being added
+ * when it has a `targets` entry and no bit; the count spares every other
+ * process that lookup. User space adds and subtracts atomically. */
+__u32 seeding_any __weak;
+
 /* tgid -> IOT_TARGET_* flags, for the lifecycle handlers. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -120,6 +128,10 @@ struct inflight {
 	__u64 id;      /* pid_tgid at entry */
 	__u32 pslot;   /* the process's proc_stats slot + 1; 0: not looked up yet */
 	__u32 tslot;   /* the thread's thread_stats slot + 1; 0: none taken yet */
+	__s32 closed_fd; /* close(closed_fd - 1) returned: its registrations go at the thread's next call */
+	__u32 seeding; /* entered while the process was being added: not counted */
+	__u32 ctl_making; /* epoll_ctl: its registration is in ep_making */
+	__u32 pad3;
 	struct iot_flame_inflight flame; /* iotrace flame: the call's stack id and fd kind */
 };
 
@@ -174,10 +186,14 @@ struct et_pending {
 	__u64 closes;
 };
 
+/* waiter.tids: the one thread that has waited so far (0: none yet), or
+ * several */
+#define TIDS_SEVERAL 0x80000000u
+
 struct waiter {
 	__u64 seq; /* wait calls so far */
 	__u32 npending;
-	__u32 pad;
+	__u32 tids; /* the thread that has waited, or TIDS_SEVERAL */
 	struct et_pending pending[ET_PENDING_MAX]; /* ET notifications of the last wait */
 };
 
@@ -279,6 +295,37 @@ struct {
 	__type(key, __u32);
 	__type(value, struct iot_proc_epfds);
 } proc_epfds SEC(".maps") __weak;
+
+/* Registrations an epoll event can name while the live maps (ep_by_data)
+ * do not hold them; looked up only when ep_by_data has no entry
+ * (ep_event_report).
+ * ep_making: being made. An ADD or MOD makes the event visible to the waits
+ * inside the call (a socket is writable at once), before its exit records
+ * it: it is here from its entry to its exit (readiness.bpf.h, ep_expect).
+ * ep_limbo: taken out (DEL, MOD to other data, close). A wait of the epoll
+ * fd that copied the event out before the removal reads it back at its
+ * exit, after: here with the waiter's call number at the removal
+ * (`until_seq`), the waits numbered up to it began before the removal. An
+ * LRU map: an entry is needed for microseconds and goes after thousands of
+ * newer ones; user space deletes an exited process's. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, struct iot_ep_data_key);
+	__type(value, struct iot_ep_reg);
+} ep_making SEC(".maps") __weak;
+
+struct ep_limbo {
+	struct iot_ep_reg reg;
+	__u64 until_seq; /* usable by the waits numbered up to this */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 8192);
+	__type(key, struct iot_ep_data_key);
+	__type(value, struct ep_limbo);
+} ep_limbo SEC(".maps") __weak;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);

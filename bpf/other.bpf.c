@@ -26,17 +26,26 @@ SEC("raw_tp")
 int exit_other(struct bpf_raw_tracepoint_args *ctx)
 {
 	struct task_struct *task;
-	struct inflight *f;
-	long ret;
+	struct inflight *f = NULL;
+	long ret = 0;
 	struct iot_thread *t;
 	struct iot_proc *p;
 	__u32 tgid;
 	bool slept;
 
 	p = exit_start(ctx, &f, &ret, &task);
-	if (!p)
+	if (!f)
 		return 0;
 	tgid = f->id >> 32;
+	/* counted or not (the process being added, or no room), a close's
+	 * registrations go */
+	if (f->sys == IOT_CLOSE) {
+		if (ret == 0)
+			close_done(f, tgid, f->fd);
+		return 0;
+	}
+	if (!p)
+		return 0;
 	switch (f->sys) {
 	case IOT_ACCEPT:
 	case IOT_ACCEPT4:
@@ -48,10 +57,6 @@ int exit_other(struct bpf_raw_tracepoint_args *ctx)
 			t->accept_blocked += slept;
 		}
 		fd_note_accept(tgid, f->fd, ret);
-		break;
-	case IOT_CLOSE:
-		if (ret == 0)
-			fd_closed(tgid, f->fd);
 		break;
 	case IOT_IO_URING_ENTER:
 		t = thread_counters(f->tslot, f->id);

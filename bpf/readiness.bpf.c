@@ -68,7 +68,7 @@ static long pending_check(__u32 i, struct pending_ctx *c)
 	return 0;
 }
 
-__noinline __u64 waiter_begin(__u32 tgid, __u32 id, __u32 pslot)
+__noinline __u64 waiter_begin(__u32 tgid, __u32 id, __u32 pslot, __u32 tid)
 {
 	struct waiter_key k = { .tgid = tgid, .id = id };
 	struct waiter *w = bpf_map_lookup_elem(&waiters, &k);
@@ -84,6 +84,13 @@ __noinline __u64 waiter_begin(__u32 tgid, __u32 id, __u32 pslot)
 		}
 	}
 	seq = __sync_add_and_fetch(&w->seq, 1);
+	/* which threads wait on it: one load but at a new thread's first wait */
+	if (w->tids != tid && w->tids != TIDS_SEVERAL) {
+		__u32 old = __sync_val_compare_and_swap(&w->tids, 0, tid);
+
+		if (old && old != tid)
+			w->tids = TIDS_SEVERAL;
+	}
 	c.w = w;
 	c.n = w->npending;
 	w->npending = 0;
@@ -208,6 +215,22 @@ __noinline int ep_event_report(__u32 tgid, __s32 epfd, __u32 events, __u64 data,
 	struct iot_ep_reg *reg = bpf_map_lookup_elem(&ep_by_data, &key);
 	__u32 what, trig;
 
+	/* Being made (maps.bpf.h): an ADD or MOD records it live before it
+	 * takes it out of ep_making, so it is looked up live again after a
+	 * miss there (it may have moved between the two lookups). Or taken out
+	 * since this wait began (its call number is not past the removal's):
+	 * in ep_limbo before it left the live map. */
+	if (!reg) {
+		reg = bpf_map_lookup_elem(&ep_making, &key);
+		if (!reg)
+			reg = bpf_map_lookup_elem(&ep_by_data, &key);
+	}
+	if (!reg) {
+		struct ep_limbo *l = bpf_map_lookup_elem(&ep_limbo, &key);
+
+		if (l && seq <= l->until_seq)
+			reg = &l->reg;
+	}
 	if (!reg) {
 		/* A child forked since attaching waits on the epoll instance it
 		 * inherited before user space has copied the registrations (at
@@ -225,4 +248,42 @@ __noinline int ep_event_report(__u32 tgid, __s32 epfd, __u32 events, __u64 data,
 	/* EPOLLONESHOT is a flag of its own: with EPOLLET the trigger says et */
 	return report_fd(tgid, (__u32)epfd, reg->fd,
 			 REPORT(what | ((reg->events & EPOLLONESHOT) ? REPORT_ONESHOT : 0), trig), seq);
+}
+
+/* fd was closed. now == 0: marks its registrations on each of the
+ * process's epoll fds closed, and returns how many there are to forget (an
+ * epoll fd's slot counts one). now == 1 (the file released since): those
+ * still marked go, and an epoll fd closed frees its slot (its own
+ * registrations die with it). */
+__noinline int ep_forget_fd(__u32 tgid, __s32 fd, __u32 now)
+{
+	struct iot_proc_epfds *e = bpf_map_lookup_elem(&proc_epfds, &tgid);
+	int n = 0;
+
+	if (!e)
+		return 0;
+	for (int i = 0; i < IOT_MAX_EPFDS; i++) {
+		struct iot_ep_fd_key fk = { .tgid = tgid, .fd = fd };
+		struct iot_ep_reg *reg;
+		__s32 epfd = e->epfd[i];
+
+		if (epfd < 0)
+			continue;
+		if (epfd == fd) {
+			if (now)
+				e->epfd[i] = -1;
+			n++;
+			continue;
+		}
+		fk.epfd = epfd;
+		reg = bpf_map_lookup_elem(&ep_by_fd, &fk);
+		if (!reg)
+			continue;
+		if (!now)
+			reg->closed = 1;
+		else if (reg->closed)
+			ep_unregister(tgid, epfd, fd);
+		n++;
+	}
+	return n;
 }

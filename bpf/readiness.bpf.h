@@ -38,9 +38,10 @@
  * with REPORT_ONESHOT for an EPOLLONESHOT registration. Returns R_* bits. */
 extern int report_fd(__u32 tgid, __u32 id, __s32 fd, __u32 how, __u64 seq);
 
-/* A waiter starts a wait: returns its sequence number, and judges the ET
- * notifications of its previous wait (was each fd drained since?). */
-extern __u64 waiter_begin(__u32 tgid, __u32 id, __u32 pslot);
+/* A waiter starts a wait on thread tid: returns its sequence number, and
+ * judges the ET notifications of its previous wait (was each fd drained
+ * since?). */
+extern __u64 waiter_begin(__u32 tgid, __u32 id, __u32 pslot, __u32 tid);
 
 /* One epoll event: its fd named through the registration's data, then
  * report_fd. Returns report_fd's result, or -1 when the registration is
@@ -141,6 +142,49 @@ static __always_inline void epfd_remember(__u32 tgid, __s32 epfd)
 	count_lost(IOT_LOST_EPFD_SLOTS);
 }
 
+/* A registration goes (DEL, close, MOD to other data): into limbo with the
+ * waiter's call number now (maps.bpf.h, ep_limbo), before the live entry
+ * goes, so a lookup that misses the one finds the other. A wait numbered
+ * after it began after the removal, and cannot return the event. Only
+ * another thread's wait can be returning it, and that wait began before
+ * the removal (its waiter_begin noted its thread): with no wait yet, or
+ * only this thread's ever, none can. */
+static __always_inline void ep_bury(__u32 tgid, __s32 epfd, struct iot_ep_data_key *dk, struct iot_ep_reg *reg)
+{
+	struct waiter_key wk = { .tgid = tgid, .id = (__u32)epfd };
+	struct waiter *w = bpf_map_lookup_elem(&waiters, &wk);
+	struct ep_limbo l;
+
+	if (!w || w->tids == (__u32)bpf_get_current_pid_tgid())
+		return;
+	l.reg = *reg;
+	l.until_seq = w->seq;
+	bpf_map_update_elem(&ep_limbo, dk, &l, BPF_ANY);
+}
+
+/* An ADD or MOD enters: its event may be returned before its exit records
+ * it (ep_register), so it is in ep_making until then. Not when the live
+ * entry already names fd (a MOD that keeps the data). True if it is. */
+static __always_inline bool ep_expect(__u32 tgid, __s32 epfd, __s32 fd, __u32 events, __u64 data)
+{
+	struct iot_ep_data_key dk = { .tgid = tgid, .epfd = epfd, .data = data };
+	struct iot_ep_reg *cur = bpf_map_lookup_elem(&ep_by_data, &dk);
+	struct iot_ep_reg reg = { .fd = fd, .events = events, .data = data };
+
+	return (!cur || cur->fd != fd) && !bpf_map_update_elem(&ep_making, &dk, &reg, BPF_ANY);
+}
+
+/* The ADD or MOD is over (its registration recorded, or failed): out of
+ * ep_making, if still its own. */
+static __always_inline void ep_expected(__u32 tgid, __s32 epfd, __s32 fd, __u64 data)
+{
+	struct iot_ep_data_key dk = { .tgid = tgid, .epfd = epfd, .data = data };
+	struct iot_ep_reg *reg = bpf_map_lookup_elem(&ep_making, &dk);
+
+	if (reg && reg->fd == fd)
+		bpf_map_delete_elem(&ep_making, &dk);
+}
+
 static __always_inline void ep_unregister(__u32 tgid, __s32 epfd, __s32 fd)
 {
 	struct iot_ep_fd_key fk = { .tgid = tgid, .epfd = epfd, .fd = fd };
@@ -153,8 +197,10 @@ static __always_inline void ep_unregister(__u32 tgid, __s32 epfd, __s32 fd)
 	dk.data = reg->data;
 	/* the data key may since name another fd's registration */
 	cur = bpf_map_lookup_elem(&ep_by_data, &dk);
-	if (cur && cur->fd == fd)
+	if (cur && cur->fd == fd) {
+		ep_bury(tgid, epfd, &dk, cur);
 		bpf_map_delete_elem(&ep_by_data, &dk);
+	}
 	bpf_map_delete_elem(&ep_by_fd, &fk);
 }
 
@@ -163,38 +209,55 @@ static __always_inline void ep_register(__u32 tgid, __s32 epfd, __s32 fd, __u32 
 	struct iot_ep_fd_key fk = { .tgid = tgid, .epfd = epfd, .fd = fd };
 	struct iot_ep_data_key dk = { .tgid = tgid, .epfd = epfd, .data = data };
 	struct iot_ep_reg reg = { .fd = fd, .events = events, .data = data };
+	struct iot_ep_reg *old = bpf_map_lookup_elem(&ep_by_fd, &fk);
 
-	ep_unregister(tgid, epfd, fd); /* MOD may change data */
+	/* MOD to other data: the old data's entry goes; with the same data
+	 * both entries are overwritten in place (never missing meanwhile) */
+	if (old && old->data != data)
+		ep_unregister(tgid, epfd, fd);
 	if (bpf_map_update_elem(&ep_by_fd, &fk, &reg, BPF_ANY) ||
 	    bpf_map_update_elem(&ep_by_data, &dk, &reg, BPF_ANY))
 		count_lost(IOT_LOST_FD_MAP_FULL);
 	epfd_remember(tgid, epfd);
 }
 
-/* close(fd): its registrations go (the common case of one reference to the
- * file), and its figures stop chaining re-reports across the reuse. */
-static __always_inline void fd_closed(__u32 tgid, __s32 fd)
+/* A successful epoll_ctl(epfd, op, fd, {events, data}) on the maps. */
+static __always_inline void ep_ctl_done(__u32 tgid, __s32 epfd, __u64 op, __s32 fd, __u32 events, __u64 data)
 {
-	struct iot_proc_epfds *e = bpf_map_lookup_elem(&proc_epfds, &tgid);
+	if (op == EPOLL_CTL_DEL)
+		ep_unregister(tgid, epfd, fd);
+	else
+		ep_register(tgid, epfd, fd, events, data);
+}
+
+/* close(fd) returned: its figures stop chaining re-reports across the
+ * reuse of the number. Its registrations go by ep_forget_fd, once the file
+ * is released: see close_done. */
+static __always_inline void fd_note_close(__u32 tgid, __s32 fd)
+{
 	struct iot_fd *s = fd_state_get(tgid, fd);
 
 	if (s) {
 		__sync_fetch_and_add(&s->closes, 1);
 		s->stale = 1;
 	}
-	if (!e)
-		return;
-	for (int i = 0; i < IOT_MAX_EPFDS; i++) {
-		__s32 epfd = e->epfd[i];
+}
 
-		if (epfd < 0)
-			continue;
-		if (epfd == fd) {
-			e->epfd[i] = -1; /* its registrations die with it */
-			continue;
-		}
-		ep_unregister(tgid, epfd, fd);
-	}
+/* A close of fd by the thread of f returned 0. Linux 6.1 releases the file
+ * (and drops its epoll registrations) after the exit tracepoint, on the way
+ * back to user space (newer kernels, 6.18 among them, inside the call):
+ * until then another thread's wait can still return the fd's event. So
+ * fd's registrations are only marked closed here, and go at the thread's
+ * next probed call (enter_begin) or its exit, when the release is surely
+ * done (the common case: one reference to the file). One made again
+ * meanwhile under the reused number, by another thread, is not marked and
+ * stays. */
+static __always_inline void close_done(struct inflight *f, __u32 tgid, __s32 fd)
+{
+	fd_note_close(tgid, fd);
+	/* nothing to forget (no registration left: Go deletes them first) */
+	if (ep_forget_fd(tgid, fd, 0))
+		f->closed_fd = fd + 1;
 }
 
 #endif /* IOTRACE_READINESS_BPF_H */

@@ -139,6 +139,12 @@ int on_exit(void *ctx)
 		return 0;
 	/* every exiting traced thread: its figures can be read and freed */
 	f = bpf_task_storage_get(&inflight, task, 0, 0);
+	/* its last close, never followed by a probed call (readiness.bpf.h,
+	 * close_done) */
+	if (f && f->closed_fd) {
+		ep_forget_fd(tgid, f->closed_fd - 1, 1);
+		f->closed_fd = 0;
+	}
 	if (f && f->tslot && f->tslot != TSLOT_HASH) {
 		__u32 k = f->tslot - 1;
 

@@ -47,7 +47,7 @@ static __always_inline void wait_begin(struct inflight *f, struct task_struct *t
 
 	f->waiter = waiter;
 	f->zero_timeout = zero_timeout;
-	f->seq = waiter_begin(id >> 32, waiter, f->pslot);
+	f->seq = waiter_begin(id >> 32, waiter, f->pslot, (__u32)id);
 	f->nvcsw = nvcsw_of(task);
 	offcpu_begin((__u32)id);
 	enter_done(f);

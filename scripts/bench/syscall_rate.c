@@ -6,9 +6,13 @@
  *   recvfrom(udp_fd, ..., MSG_DONTWAIT) on an empty socket  -> -EAGAIN
  *   epoll_wait(epfd, ..., timeout 0) on that (idle) socket   -> 0
  *
- *   syscall_rate [--iterations N] [--max-seconds S] [--only recvfrom|epoll_wait] [--wait]
+ *   syscall_rate [--iterations N] [--max-seconds S] [--only recvfrom|epoll_wait|ctl] [--wait]
  *
- * --only: one of the two calls alone, to tell their costs apart.
+ * --only: one of the two calls alone, to tell their costs apart; or ctl,
+ * a connection's registrations instead: a dup of the socket (not traced;
+ * writable at once) added to the epoll fd (EPOLLIN|EPOLLOUT|EPOLLET, as Go
+ * adds a connection), deleted, closed: 3 traced calls, after one
+ * epoll_wait(0) before the loop (the epoll fd has a waiter, as a server's).
  * --wait: print "syscall_rate pid PID waiting" and start only when a line
  * arrives on stdin (the driver attaches a tracer first). The loop stops
  * after N iterations or S seconds, whichever comes first (default 2,000,000
@@ -39,7 +43,7 @@ int main(int argc, char **argv)
 {
 	long long iterations = 2000000, done = 0;
 	double max_seconds = 3, t0, t1;
-	int wait = 0, fd, ep, do_recv = 1, do_wait = 1;
+	int wait = 0, fd, ep, do_recv = 1, do_wait = 1, do_ctl = 0;
 	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
 	struct epoll_event ev = { .events = EPOLLIN }, out[8];
 	char buf[64];
@@ -53,14 +57,15 @@ int main(int argc, char **argv)
 			i++;
 			do_recv = !strcmp(argv[i], "recvfrom");
 			do_wait = !strcmp(argv[i], "epoll_wait");
-			if (!do_recv && !do_wait) {
-				fprintf(stderr, "syscall_rate: --only recvfrom or epoll_wait\n");
+			do_ctl = !strcmp(argv[i], "ctl");
+			if (!do_recv && !do_wait && !do_ctl) {
+				fprintf(stderr, "syscall_rate: --only recvfrom, epoll_wait or ctl\n");
 				return 2;
 			}
 		} else if (!strcmp(argv[i], "--wait"))
 			wait = 1;
 		else {
-			fprintf(stderr, "usage: %s [--iterations N] [--max-seconds S] [--only recvfrom|epoll_wait] [--wait]\n",
+			fprintf(stderr, "usage: %s [--iterations N] [--max-seconds S] [--only recvfrom|epoll_wait|ctl] [--wait]\n",
 				argv[0]);
 			return 2;
 		}
@@ -89,9 +94,25 @@ int main(int argc, char **argv)
 			return 1;
 	}
 
+	if (do_ctl && epoll_wait(ep, out, 8, 0) != 0) {
+		fprintf(stderr, "syscall_rate: epoll_wait did not return 0\n");
+		return 1;
+	}
+
 	t0 = now_s();
 	while (done < iterations) {
 		for (int k = 0; k < 1024; k++) {
+			if (do_ctl) {
+				struct epoll_event c = { .events = EPOLLIN | EPOLLOUT | EPOLLET };
+				int d = dup(fd);
+
+				c.data.u64 = (unsigned long long)(done + k) << 8;
+				if (d < 0 || epoll_ctl(ep, EPOLL_CTL_ADD, d, &c) || epoll_ctl(ep, EPOLL_CTL_DEL, d, &c) ||
+				    close(d)) {
+					perror("syscall_rate: ctl");
+					return 1;
+				}
+			}
 			if (do_recv && (recvfrom(fd, buf, sizeof(buf), MSG_DONTWAIT, NULL, NULL) != -1 || errno != EAGAIN)) {
 				fprintf(stderr, "syscall_rate: recvfrom did not return EAGAIN\n");
 				return 1;
@@ -107,6 +128,6 @@ int main(int argc, char **argv)
 	}
 	t1 = now_s();
 	printf("syscall_rate iterations %lld seconds %.6f ns_per_iter %.1f ns_per_syscall %.1f\n", done, t1 - t0,
-	       (t1 - t0) * 1e9 / (double)done, (t1 - t0) * 1e9 / (double)done / (do_recv + do_wait));
+	       (t1 - t0) * 1e9 / (double)done, (t1 - t0) * 1e9 / (double)done / (do_recv + do_wait + 3 * do_ctl));
 	return 0;
 }

@@ -25,7 +25,7 @@ Reading read_now(int tgid) {
         auto regs = read_epoll_registrations(tgid, epfd);
         if (!regs) continue;  // closed since the listing
         out.epfds.push_back(epfd);
-        for (const auto& r : *regs) out.regs[{epfd, r.fd}] = iot_ep_reg{r.fd, r.events, r.data};
+        for (const auto& r : *regs) out.regs[{epfd, r.fd}] = iot_ep_reg{r.fd, r.events, r.data, 0, 1};
     }
     return out;
 }
@@ -45,15 +45,15 @@ bool insert(const EpollMaps& m, int tgid, __s32 epfd, const iot_ep_reg& reg, __u
            bpf_map__update_elem(m.by_data, &dk, sizeof(dk), &reg, sizeof(reg), flags) == 0;
 }
 
-// As the probes' ep_unregister: the data key may since name another fd's
-// registration, which stays.
-void remove(const EpollMaps& m, int tgid, __s32 epfd, const iot_ep_reg& reg) {
-    auto fk = fd_key(tgid, epfd, reg.fd);
-    auto dk = data_key(tgid, epfd, reg.data);
+// Deletes key's entry if it is still `reg` as seeded, not since written by
+// the probes. The check and the deletion are two calls: the entry taken out
+// is checked again, and put back if the probes wrote it in between.
+void delete_if_seeded(bpf_map* map, const void* key, size_t key_size, const iot_ep_reg& reg) {
     iot_ep_reg cur{};
-    if (bpf_map__lookup_elem(m.by_data, &dk, sizeof(dk), &cur, sizeof(cur), 0) == 0 && cur.fd == reg.fd)
-        bpf_map__delete_elem(m.by_data, &dk, sizeof(dk), 0);
-    bpf_map__delete_elem(m.by_fd, &fk, sizeof(fk), 0);
+    auto ours = [&] { return cur.seeded && same(cur, reg); };
+    if (bpf_map__lookup_elem(map, key, key_size, &cur, sizeof(cur), 0) != 0 || !ours()) return;
+    if (bpf_map__lookup_and_delete_elem(map, key, key_size, &cur, sizeof(cur), 0) == 0 && !ours())
+        bpf_map__update_elem(map, key, key_size, &cur, sizeof(cur), BPF_NOEXIST);
 }
 
 // close(fd) finds a process's registrations through its epoll fds: merge
@@ -86,31 +86,20 @@ std::vector<SeededReg> seed_epoll_registrations(const EpollMaps& maps, int tgid)
 }
 
 void reconcile_epoll_registrations(const EpollMaps& maps, int tgid, const std::vector<SeededReg>& seeded) {
-    std::map<FdKey, iot_ep_reg> first;
-    for (const auto& s : seeded) first[{s.epfd, s.reg.fd}] = s.reg;
-    // The map's entry is still what the first pass put there: the probes
-    // have not touched it.
-    auto untouched = [&](const FdKey& k, const iot_ep_reg& in_map) {
-        auto it = first.find(k);
-        return it != first.end() && same(it->second, in_map);
-    };
+    // The probes follow every change the process makes from before the
+    // first read on (src/tracer/epoll_seed.h), so the only entries that can
+    // be wrong are ours: a registration the first read saw, whose removal
+    // the probes applied before the first pass put it in. /proc no longer
+    // has it: it goes, unless the probes have written it since (made again).
+    // One that /proc shows otherwise than seeded was changed by a call the
+    // probes follow, done or still under way: their entry wins.
     Reading now = read_now(tgid);
-    for (const auto& [k, reg] : now.regs) {
-        auto fk = fd_key(tgid, k.first, k.second);
-        iot_ep_reg cur{};
-        if (bpf_map__lookup_elem(maps.by_fd, &fk, sizeof(fk), &cur, sizeof(cur), 0) != 0) {
-            insert(maps, tgid, k.first, reg, BPF_NOEXIST);  // added before the bit, unseen
-        } else if (!same(cur, reg) && untouched(k, cur)) {
-            remove(maps, tgid, k.first, cur);  // modified before the bit, unseen
-            insert(maps, tgid, k.first, reg, BPF_ANY);
-        }
-    }
-    for (const auto& [k, reg] : first) {
-        if (now.regs.count(k)) continue;
-        auto fk = fd_key(tgid, k.first, k.second);
-        iot_ep_reg cur{};
-        if (bpf_map__lookup_elem(maps.by_fd, &fk, sizeof(fk), &cur, sizeof(cur), 0) == 0 && untouched(k, cur))
-            remove(maps, tgid, k.first, cur);  // deleted before the bit, unseen
+    for (const auto& s : seeded) {
+        if (now.regs.count({s.epfd, s.reg.fd})) continue;
+        auto fk = fd_key(tgid, s.epfd, s.reg.fd);
+        auto dk = data_key(tgid, s.epfd, s.reg.data);
+        delete_if_seeded(maps.by_data, &dk, sizeof(dk), s.reg);
+        delete_if_seeded(maps.by_fd, &fk, sizeof(fk), s.reg);
     }
     note_epfds(maps, tgid, now.epfds);
 }

@@ -4,7 +4,8 @@
 // The kernel side's trace_all switch (rodata) replaces the target bitmap by
 // "not iotrace"; its all_armed flag (.bss) holds everything back until user
 // space has seeded the epoll registrations of every process that exists,
-// as add_target does for one: seed, arm, reconcile (src/tracer/epoll_seed.h).
+// as add_target does for one: every process being added (its epoll_ctl and
+// close followed), seed, arm, reconcile (src/tracer/epoll_seed.h).
 // Without it, every epoll server already running would report its events
 // as lost (unknown registration) until it was seeded.
 //
@@ -33,6 +34,7 @@ void Tracer::trace_all_processes() {
     const int self = getpid();
     const __u32 uid_filter = skel_->rodata->filter_uid;
     EpollMaps ep = epoll_maps();
+    SeedingWindow window(skel_->bss->seeding_any);  // every process is being added
     std::vector<std::pair<int, std::vector<SeededReg>>> seeded;
     for (int pid : list_pids()) {
         if (pid == self) continue;

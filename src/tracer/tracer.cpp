@@ -36,6 +36,7 @@ namespace {
 
 std::string errstr(int err) { return std::strerror(err < 0 ? -err : err); }
 
+
 std::string privilege_hint() {
     return "\niotrace needs root or CAP_BPF+CAP_PERFMON (and CAP_SYS_RESOURCE on some kernels): run it with sudo";
 }
@@ -314,6 +315,19 @@ void Tracer::fill_prog_arrays(bool epoll_watched) {
                 throw Failure("cannot fill the BPF program arrays for " + std::string(f.name) + ": " + errstr(errno));
         }
     }
+    // the exit of an epoll_ctl or close entered before the probes followed
+    // its process (dispatch.bpf.c)
+    if (loaded_.count("exit_unseen")) {
+        __u32 key = 0;
+        int fd = bpf_program__fd(skel_->progs.exit_unseen);
+        if (bpf_map__update_elem(skel_->maps.unseen_progs, &key, sizeof(key), &fd, sizeof(fd), 0))
+            throw Failure("cannot fill the BPF program array for exit_unseen: " + errstr(errno));
+    } else {
+        auto it = why_.find("exit_unseen");
+        warnings_.push_back("exit_unseen did not load (" + (it == why_.end() ? std::string("not loaded") : it->second) +
+                            "): an epoll_ctl or close in flight while iotrace attaches is not followed (events "
+                            "of such a registration count under lost.unknown_epoll_registration)");
+    }
     load_report_.availability = availability_of(loaded_, why_);
     if (!epoll_watched)
         load_report_.availability.missing[Part::EpollWatched] =
@@ -384,12 +398,17 @@ void Tracer::add_target(int tgid, const std::string& comm, bool follow) {
     if (bpf_map__update_elem(skel_->maps.targets, &key, sizeof(key), &flags, sizeof(flags), BPF_ANY))
         throw Failure("cannot add pid " + std::to_string(tgid) + " to the traced set: " + errstr(errno));
     assign_counters(tgid);
-    // Registrations in before the bit, so the first counted wait knows them;
-    // read again after it for what changed in between (src/tracer/epoll_seed.h).
-    EpollMaps ep = epoll_maps();
-    auto seeded = seed_epoll_registrations(ep, tgid);
-    set_target_bit(tgid, true);
-    reconcile_epoll_registrations(ep, tgid, seeded);
+    // Its epoll_ctl and close calls followed from now on (the targets entry
+    // above, no bit yet), its registrations in before the bit, so the first
+    // counted wait knows them; read again after it for what the first read
+    // put back after the probes deleted it (src/tracer/epoll_seed.h).
+    {
+        SeedingWindow window(skel_->bss->seeding_any);
+        EpollMaps ep = epoll_maps();
+        auto seeded = seed_epoll_registrations(ep, tgid);
+        set_target_bit(tgid, true);
+        reconcile_epoll_registrations(ep, tgid, seeded);
+    }
     Record& r = records_[tgid];
     r.comm = comm;
     r.uid = read_uid(tgid).value_or(-1);
@@ -550,7 +569,8 @@ void Tracer::sweep() {
         bpf_map__delete_elem(skel_->maps.proc_epfds, &key, sizeof(key), 0);
         r.harvested = true;
     }
-    for (bpf_map* m : {skel_->maps.ep_by_fd, skel_->maps.ep_by_data, skel_->maps.waiters, skel_->maps.wstates})
+    for (bpf_map* m : {skel_->maps.ep_by_fd, skel_->maps.ep_by_data, skel_->maps.ep_making, skel_->maps.ep_limbo,
+                       skel_->maps.waiters, skel_->maps.wstates})
         delete_process_entries(m, batch);
 }
 

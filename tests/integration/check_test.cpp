@@ -31,7 +31,8 @@ const std::vector<std::string>& contract_programs() {
         "sys_enter",      "sys_exit",        "enter_select",   "exit_select",      "enter_poll",
         "exit_poll",      "enter_epoll_wait", "exit_epoll_wait", "enter_epoll_ctl", "exit_epoll_ctl",
         "enter_recv",     "exit_recv",       "enter_send",     "exit_send",        "enter_other",
-        "exit_other",     "on_switch",       "on_fork",        "on_exec",          "on_exit",
+        "exit_other",     "exit_unseen",     "on_switch",      "on_fork",          "on_exec",
+        "on_exit",
     };
     return names;
 }

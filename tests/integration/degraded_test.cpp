@@ -148,6 +148,19 @@ TEST(Degraded, OnForkTracesTheParentOnly) {
     expect_figures(p, expected_fork_parent());
 }
 
+// exit_unseen: no figure is unavailable, a warning says what is missed: an
+// epoll_ctl in flight while iotrace attaches (epchurn's late ADD, whose fd
+// the main thread's two waits report: 2 events of an unknown registration).
+TEST(Degraded, ExitUnseenMissesTheEpollCtlInFlight) {
+    TracedRun run;
+    ASSERT_EQ(run_attached_to("epchurn", {}, {"--fail-prog", "exit_unseen"}, run), "");
+    EXPECT_NE(run.iotrace_err.find("iotrace: warning: exit_unseen did not load"), std::string::npos)
+        << run.iotrace_err;
+    EXPECT_EQ(run.report.value("lost_events", 0), 2) << run.report["lost"].dump();
+    EXPECT_EQ(run.report["lost"].value("unknown_epoll_registration", 0), 2) << run.report["lost"].dump();
+    EXPECT_TRUE(run.report["unavailable"].empty()) << run.report["unavailable"].dump();
+}
+
 // The dispatchers are the core: without one iotrace cannot count anything,
 // and says which one failed.
 class DegradedCore : public ::testing::TestWithParam<std::string> {};

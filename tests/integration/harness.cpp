@@ -423,6 +423,12 @@ void expect_envelope(const json& report) {
     EXPECT_TRUE(report.contains("processes") && report["processes"].is_array()) << "processes";
 }
 
+void expect_nothing_lost(const json& report, const std::string& where) {
+    expect_envelope(report);
+    if (!report.contains("lost")) return;
+    for (const auto& [reason, n] : report["lost"].items()) EXPECT_EQ(n, 0) << where << " lost." << reason;
+}
+
 const json* find_process(const json& report, int pid) {
     if (!report.is_object() || !report.contains("processes") || !report["processes"].is_array()) return nullptr;
     for (const auto& p : report["processes"])

@@ -155,6 +155,9 @@ void expect_null_figures(const json& obj, const std::string& where);
 // Asserts the report's envelope: tool, schema, lost_events == 0.
 void expect_envelope(const json& report);
 
+// The envelope, and every reason of "lost" 0 (each one named when not).
+void expect_nothing_lost(const json& report, const std::string& where = "");
+
 // The process with this pid in report["processes"], or nullptr.
 const json* find_process(const json& report, int pid);
 
