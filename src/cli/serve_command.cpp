@@ -143,15 +143,7 @@ int run_serve(const Options& o) {
                                .thread_slots = o.thread_slots,
                                .fail_progs = {}});
     warn_about_load(tracer);
-    std::string what;
-    if (system_wide) {
-        tracer.trace_all_processes();
-        what = "every process";
-    } else {
-        size_t descendants = add_targets(tracer, targets, o.follow);
-        what = target_names(targets, descendants);
-    }
-    if (only_uid >= 0) what += " of uid " + std::to_string(only_uid);
+    std::string what = start_tracing(tracer, system_wide, targets, o.follow, only_uid);
 
     Housekeeper keeper(tracer);
     Session s{.o = o,

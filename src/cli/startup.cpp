@@ -85,4 +85,22 @@ std::string target_names(const std::vector<Target>& targets, size_t descendants)
     return names;
 }
 
+std::string start_tracing(Tracer& tracer, bool system_wide, std::vector<Target> targets, bool follow, int only_uid,
+                          int child_pid, const std::string& child_comm) {
+    std::string what;
+    if (system_wide) {
+        tracer.trace_all_processes();
+        what = "every process";
+    } else {
+        size_t descendants = add_targets(tracer, targets, follow);
+        if (child_pid > 0) {
+            targets.push_back({child_pid, child_comm});
+            tracer.add_target(child_pid, child_comm, true);
+        }
+        what = target_names(targets, descendants);
+    }
+    if (only_uid >= 0) what += " of uid " + std::to_string(only_uid);
+    return what;
+}
+
 }  // namespace iotrace

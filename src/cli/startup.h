@@ -45,4 +45,11 @@ void warn_about_load(const Tracer& tracer);
 // "PID (comm), PID (comm) and N descendants": the tracing line's subject.
 std::string target_names(const std::vector<Target>& targets, size_t descendants);
 
+// iotrace top and serve: every process (system_wide), or the -p targets
+// (with -f their descendants) and a launched command (child_pid > 0, always
+// followed, named child_comm); returns the tracing line's subject, with
+// "of uid N" under -U.
+std::string start_tracing(Tracer& tracer, bool system_wide, std::vector<Target> targets, bool follow, int only_uid,
+                          int child_pid = 0, const std::string& child_comm = "");
+
 }  // namespace iotrace

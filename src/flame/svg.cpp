@@ -5,27 +5,12 @@
 #include "flame/colour.h"
 #include "flame/layout.h"
 #include "flame/svg_script.h"
+#include "util/markup_escape.h"
 
 namespace iotrace::flame {
 namespace {
 
 constexpr int kPad = 10;  // px left and right of the frames
-
-std::string xml_escape(std::string_view s) {
-    std::string out;
-    out.reserve(s.size());
-    for (char c : s) {
-        switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            case '\'': out += "&apos;"; break;
-            default: out += c;
-        }
-    }
-    return out;
-}
 
 std::string share(uint64_t part, uint64_t whole) {
     return fmt::format("{:.2f}%", whole == 0 ? 0.0 : 100.0 * static_cast<double>(part) / static_cast<double>(whole));
@@ -93,9 +78,9 @@ std::string render_svg(const Profile& profile, const SvgOptions& o) {
     out += fmt::format("<rect x=\"0\" y=\"0\" width=\"{}\" height=\"{}\" fill=\"rgb(248,248,248)\"/>\n", o.width,
                        height);
     out += fmt::format("<text id=\"title\" x=\"{}\" y=\"{}\">{}</text>\n", o.width / 2, o.font_size * 2,
-                       xml_escape(profile.title));
+                       markup_escape(profile.title));
     out += fmt::format("<text id=\"subtitle\" x=\"{}\" y=\"{}\">{}</text>\n", o.width / 2,
-                       o.font_size * 2 + o.font_size + 4, xml_escape(subtitle));
+                       o.font_size * 2 + o.font_size + 4, markup_escape(subtitle));
     out += fmt::format("<text id=\"unzoom\" class=\"hide\" x=\"{}\" y=\"{}\">Reset Zoom</text>\n", kPad,
                        o.font_size * 2);
     out += fmt::format("<text id=\"search\" x=\"{}\" y=\"{}\">Search</text>\n", o.width - kPad - 100, o.font_size * 2);
@@ -115,9 +100,9 @@ std::string render_svg(const Profile& profile, const SvgOptions& o) {
             "<g data-s=\"{}\" data-w=\"{}\" data-d=\"{}\"><title>{}</title>"
             "<rect x=\"{:.2f}\" y=\"{}\" width=\"{:.2f}\" height=\"{}\" rx=\"2\" fill=\"{}\"/>"
             "<text x=\"{:.2f}\" y=\"{}\">{}</text></g>\n",
-            b.start, b.weight, b.depth, xml_escape(frame_details(b, profile, layout.total)), x, y, w,
+            b.start, b.weight, b.depth, markup_escape(frame_details(b, profile, layout.total)), x, y, w,
             o.frame_height - 1, css_rgb(frame_colour(b.name)), x + 3, y + o.frame_height - 4,
-            xml_escape(fit_label(b.name, w, o.font_size)));
+            markup_escape(fit_label(b.name, w, o.font_size)));
     }
     out += "</g>\n</svg>\n";
     return out;

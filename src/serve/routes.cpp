@@ -3,23 +3,10 @@
 #include <exception>
 
 #include "serve/negotiate.h"
+#include "util/markup_escape.h"
 
 namespace iotrace {
 namespace {
-
-std::string html_escape(std::string_view s) {
-    std::string out;
-    for (char c : s) {
-        switch (c) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&quot;"; break;
-        default: out += c;
-        }
-    }
-    return out;
-}
 
 HttpResponse text(int status, std::string body) {
     HttpResponse r;
@@ -32,7 +19,7 @@ HttpResponse text(int status, std::string body) {
 HttpResponse landing_page(std::string_view metrics_path) {
     HttpResponse r;
     r.headers = {{"Content-Type", "text/html; charset=utf-8"}};
-    std::string p = html_escape(metrics_path);
+    std::string p = markup_escape(metrics_path);
     r.body = "<!DOCTYPE html>\n<html>\n<head><title>iotrace</title></head>\n<body>\n<h1>iotrace</h1>\n"
              "<p>Which IO model each process uses, and what it costs: <a href=\"" +
              p + "\">" + p + "</a></p>\n</body>\n</html>\n";

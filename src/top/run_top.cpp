@@ -192,19 +192,8 @@ int run_top(const Options& o) {
                                .thread_slots = o.thread_slots,
                                .fail_progs = o.fail_progs});
     warn_about_load(tracer);
-    std::string what;
-    if (system_wide) {
-        tracer.trace_all_processes();
-        what = "every process";
-    } else {
-        size_t descendants = add_targets(tracer, targets, o.follow);
-        if (child) {
-            targets.push_back({child->pid(), basename_of(o.command[0])});
-            tracer.add_target(child->pid(), targets.back().comm, true);
-        }
-        what = target_names(targets, descendants);
-    }
-    if (only_uid >= 0) what += " of uid " + std::to_string(only_uid);
+    std::string what = start_tracing(tracer, system_wide, targets, o.follow, only_uid, child ? child->pid() : 0,
+                                     child ? basename_of(o.command[0]) : "");
     std::fprintf(stderr, "iotrace: tracing %s — %s to stop\n", what.c_str(),
                  out == Output::Screen ? "q or Ctrl-C" : "Ctrl-C");
     std::fflush(stderr);
