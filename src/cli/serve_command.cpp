@@ -113,7 +113,12 @@ struct Session {
         snap.duration_s = now_s();
         snap = diagnosed(std::move(snap));
         SelfMetrics self;
+        {
+            auto held = keeper.lock();
+            self.maps = tracer.map_occupancy();
+        }
         self.traced_processes = traced;
+        self.retired_dropped = series.dropped_early();
         self.start_time_s = started_at;
         read_self(self);
         self.scrape_duration_s = std::chrono::duration<double>(Clock::now() - t0).count();

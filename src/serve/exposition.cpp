@@ -216,6 +216,11 @@ std::vector<MetricFamily> self_families(const Snapshot& snap, const LabelSets& l
     out.push_back(gauge("iotrace_label_sets_dropped", "",
                         "Label sets left out of this scrape: more than the cap, the least busy first.",
                         SampleValue::of(ls.dropped)));
+    MetricFamily early = family("iotrace_label_sets_expired_early", MetricType::Counter, "",
+                                "Label sets whose processes had all exited, dropped before their grace period "
+                                "ended because more than the cap were waiting: their series ended early.");
+    add(early, {}, SampleValue::of(self.retired_dropped));
+    out.push_back(std::move(early));
 
     MetricFamily lost = family("iotrace_lost_events", MetricType::Counter, "",
                                "Events that could not be recorded, by reason (docs/json.md): while not 0, every "
@@ -231,8 +236,11 @@ std::vector<MetricFamily> self_families(const Snapshot& snap, const LabelSets& l
     out.push_back(std::move(parts));
 
     if (!self.maps.empty()) {
-        MetricFamily entries = family("iotrace_map_entries", MetricType::Gauge, "", "Entries in a kernel map.");
-        MetricFamily max = family("iotrace_map_max_entries", MetricType::Gauge, "", "A kernel map's capacity.");
+        MetricFamily entries = family("iotrace_map_entries", MetricType::Gauge, "",
+                                      "Entries in a bounded kernel map now (the slot arrays proc_stats and "
+                                      "thread_stats: slots in use); what does not fit is lost "
+                                      "(iotrace_lost_events_total).");
+        MetricFamily max = family("iotrace_map_max_entries", MetricType::Gauge, "", "A kernel map's capacity, in entries.");
         for (const MapOccupancy& m : self.maps) {
             add(entries, {{"map", m.name}}, SampleValue::of(m.entries));
             add(max, {{"map", m.name}}, SampleValue::of(m.max_entries));

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "model/map_occupancy.h"
 #include "model/snapshot.h"
 #include "serve/exposition_format.h"
 #include "serve/label_sets.h"
@@ -16,17 +17,13 @@
 
 namespace iotrace {
 
-// A kernel map's occupancy (the driver reads them from the tracer).
-struct MapOccupancy {
-    std::string name;  // the map's name: "proc_stats", "fds", ...
-    uint64_t entries = 0;
-    uint64_t max_entries = 0;
-};
-
 // Facts about iotrace itself at this scrape.
 struct SelfMetrics {
     uint64_t traced_processes = 0;  // processes the kernel side traces now
-    std::vector<MapOccupancy> maps;
+    // Label sets of exited processes dropped before their grace period
+    // ended, because more than the cap were waiting (cumulative.h).
+    uint64_t retired_dropped = 0;
+    std::vector<MapOccupancy> maps;  // the kernel maps' occupancy (Tracer::map_occupancy)
     double scrape_duration_s = 0;   // this scrape, from its request to the snapshot diagnosed
     // The standard process_* metrics of exporters, when the caller read them.
     std::optional<uint64_t> resident_bytes;  // process_resident_memory_bytes

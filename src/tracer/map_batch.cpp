@@ -79,6 +79,15 @@ void for_each_entry(bpf_map* map, const std::function<bool(const void* key, cons
     }
 }
 
+uint64_t count_entries(bpf_map* map) {
+    uint64_t n = 0;
+    for_each_entry(map, [&n](const void*, const void*) {
+        ++n;
+        return true;
+    });
+    return n;
+}
+
 void delete_keys(bpf_map* map, const std::vector<unsigned char>& keys) {
     const size_t ksz = bpf_map__key_size(map);
     const size_t total = keys.size() / ksz;

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <vector>
 
@@ -20,6 +21,9 @@ namespace iotrace {
 // A map whose type has no batch operation on this kernel is walked key by
 // key. Entries added or deleted meanwhile may or may not be seen.
 void for_each_entry(bpf_map* map, const std::function<bool(const void* key, const void* value)>& fn);
+
+// The entries of map now (a walk: for_each_entry).
+uint64_t count_entries(bpf_map* map);
 
 // Deletes these keys (each key_size(map) bytes, back to back); keys already
 // gone are skipped.

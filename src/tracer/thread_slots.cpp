@@ -77,6 +77,12 @@ std::map<int, std::vector<iot_thread>> ThreadSlots::take_records(const std::set<
     return out;
 }
 
+size_t ThreadSlots::in_use() const {
+    size_t n = 0;
+    for (__u32 i = 0; i < n_; ++i) n += __atomic_load_n(&slot(i)->tgid, __ATOMIC_ACQUIRE) != 0;
+    return n;
+}
+
 std::map<int, std::vector<iot_thread>> ThreadSlots::all_records() const {
     std::map<int, std::vector<iot_thread>> out = exited_;
     for (__u32 i = 0; i < n_; ++i) {

@@ -41,6 +41,9 @@ public:
     // records(tgid, true) for each of tgids, in one pass over the slots.
     std::map<int, std::vector<iot_thread>> take_records(const std::set<int>& tgids);
 
+    // Slots a thread holds now (live, or exited and not yet reaped).
+    size_t in_use() const;
+
     // Drops the kept records of exited threads (iotrace top has shown them).
     void forget_exited() { exited_.clear(); }
 

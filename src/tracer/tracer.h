@@ -13,6 +13,7 @@
 
 #include "flame/recording.h"
 #include "model/availability.h"
+#include "model/map_occupancy.h"
 #include "model/snapshot.h"
 #include "tracer/thread_slots.h"
 
@@ -103,6 +104,10 @@ public:
     // Processes being traced now: live records (system-wide: those that
     // made a traced call; they appear at the first frame after it).
     size_t live_processes() const;
+
+    // How full each bounded kernel map is now (src/tracer/map_occupancy.cpp):
+    // a walk of each hash map, so once per scrape, not per frame.
+    std::vector<MapOccupancy> map_occupancy();
 
     // Warnings gathered while attaching (tracepoints this kernel lacks).
     const std::vector<std::string>& warnings() const { return warnings_; }

@@ -308,6 +308,56 @@ TEST(ServeCli, DurationEndsIt) {
     EXPECT_GE(Clock::now() - t0, 1s);
 }
 
+// The samples of one family in a text-format scrape, by their `map` label
+// (iotrace_map_entries, iotrace_map_max_entries).
+std::map<std::string, double> by_map(const std::map<std::string, double>& s, const std::string& family) {
+    std::map<std::string, double> out;
+    const std::string prefix = family + "{map=\"";
+    for (const auto& [name, v] : s)
+        if (name.rfind(prefix, 0) == 0) out[name.substr(prefix.size(), name.size() - prefix.size() - 2)] = v;
+    return out;
+}
+
+// The kernel maps' occupancy against a target whose entries are known: a
+// ticker with 1 + 99 epoll registrations (tests/workloads/ticker.c --idle),
+// one thread, one fd read and reported. Under -p it is the only process the
+// kernel side holds anything of, so every map's count is exact; once it
+// exits, every entry is freed.
+TEST(ServeMaps, OccupancyIsExactAndEverythingFreedAfterExit) {
+    Child tk({workload("ticker"), "epoll", "100", "50", "--wait", "--hold", "--idle", "99"});
+    ASSERT_TRUE(tk.wait_out_line("ready")) << tk.err();
+    const long pid = var_in(tk.out(), "pid");
+    Serve srv({"-p", std::to_string(pid)});
+    ASSERT_GT(srv.port, 0);
+    tk.signal(SIGUSR1);
+    ASSERT_TRUE(tk.wait_out_line("done")) << tk.err();
+
+    auto s = samples(srv.metrics().body);
+    auto entries = by_map(s, "iotrace_map_entries"), max = by_map(s, "iotrace_map_max_entries");
+    const std::map<std::string, double> want{
+        {"proc_stats", 1}, {"procs", 0},      {"thread_stats", 1}, {"threads", 0},    {"targets", 1},
+        {"fds", 1},        {"waiters", 1},    {"wstates", 1},      {"ep_by_data", 100}, {"ep_by_fd", 100},
+        {"proc_epfds", 1}, {"ep_making", 0},  {"ep_limbo", 0}};
+    EXPECT_EQ(entries, want);
+    EXPECT_EQ(s["iotrace_waits_total{comm=\"ticker\",syscall=\"epoll_wait\"}"], 50);
+    for (const auto& [map, n] : want) EXPECT_GE(max[map], 1024) << map;
+    EXPECT_EQ(max.size(), want.size());
+
+    tk.signal(SIGTERM);
+    ASSERT_TRUE(tk.wait_exit()) << tk.err();
+    std::map<std::string, double> left;
+    auto deadline = Clock::now() + 5s;
+    do {
+        std::this_thread::sleep_for(250ms);
+        left.clear();
+        for (const auto& [map, n] : by_map(samples(srv.metrics().body), "iotrace_map_entries"))
+            if (n != 0) left[map] = n;
+    } while (!left.empty() && Clock::now() < deadline);
+    EXPECT_TRUE(left.empty()) << "entries left after the target exited: " << ::testing::PrintToString(left);
+    srv.child.signal(SIGTERM);
+    ASSERT_TRUE(srv.child.wait_exit(2s));
+}
+
 // Label sets in a text-format scrape that are not pid's (--per-pid).
 size_t others_than(const std::string& text, int pid) {
     std::set<std::string> pids;
@@ -344,12 +394,14 @@ TEST(ServeForkStorm, SeriesAndMemoryComeBackAfterTheStorm) {
     ASSERT_EQ(before.status, 200);
     const long rss_before = rss_kb(per_pid.child.pid());
     const double sets_before = samples(before.body)["iotrace_label_sets"];
+    const auto maps_before = by_map(samples(before.body), "iotrace_map_entries");
 
     Child cl({workload("forkstorm"), "client", std::to_string(port), std::to_string(kExchanges), "10",
               std::to_string(srv.pid()), "8"});
     long peak_rss = rss_before;
     double peak_sets = 0, last_recv = 0;
     size_t scrapes = 0, decreases = 0;
+    std::map<std::string, double> maps_peak;
     while (!cl.wait_exit(500ms)) {
         HttpAnswer a = per_pid.metrics();
         HttpAnswer b = by_comm.metrics();
@@ -357,6 +409,8 @@ TEST(ServeForkStorm, SeriesAndMemoryComeBackAfterTheStorm) {
         ASSERT_EQ(b.status, 200);
         ++scrapes;
         peak_sets = std::max(peak_sets, samples(a.body)["iotrace_label_sets"]);
+        for (const auto& [map, n] : by_map(samples(a.body), "iotrace_map_entries"))
+            maps_peak[map] = std::max(maps_peak[map], n);
         peak_rss = std::max(peak_rss, rss_kb(per_pid.child.pid()));
         double recv = samples(b.body)["iotrace_receives_total{comm=\"forkstorm\"}"];
         if (recv < last_recv) ++decreases;
@@ -382,6 +436,19 @@ TEST(ServeForkStorm, SeriesAndMemoryComeBackAfterTheStorm) {
                 connections, scrapes, sets_before, peak_sets, a["iotrace_label_sets"], rss_before, peak_rss, rss_after,
                 recv, static_cast<unsigned long>(made), lost);
     EXPECT_GT(peak_sets, 50) << "the children were label sets while they lived";
+    // the kernel maps: the children's entries came and went (counter and
+    // thread slots freed, per-fd maps swept): what is left is the server's
+    // (one process, one thread, its listening socket's few entries), however
+    // many children there were
+    const auto maps_after = by_map(a, "iotrace_map_entries");
+    std::printf("map entries before / at the peak / after:");
+    for (const auto& [map, n] : maps_after)
+        std::printf(" %s %.0f/%.0f/%.0f", map.c_str(), maps_before.at(map), maps_peak[map], n);
+    std::printf("\n");
+    EXPECT_GT(maps_peak["proc_stats"], 1) << "the children took counter slots";
+    EXPECT_EQ(maps_after.at("proc_stats"), 1);
+    EXPECT_EQ(maps_after.at("thread_stats"), 1);
+    for (const auto& [map, n] : maps_after) EXPECT_LE(n, 4) << map;
     EXPECT_EQ(others_than(after.body, srv.pid()), 0u) << "only the server's series are left";
     EXPECT_EQ(a["iotrace_label_sets"], 1);
     EXPECT_EQ(a["iotrace_traced_processes"], 1);

@@ -284,6 +284,7 @@ TEST(ServeExposition, SelfMetrics) {
     EXPECT_EQ(family_named(fs, "iotrace_lost_events").samples.size(), static_cast<size_t>(IOT_LOST_NR));
     EXPECT_EQ(value_of(fs, "iotrace_map_max_entries", "", {{"map", "proc_stats"}}), 1024);
     EXPECT_EQ(value_of(fs, "iotrace_traced_processes", "", {}), 5);
+    EXPECT_EQ(value_of(fs, "iotrace_label_sets_expired_early", "_total", {}), 7);
     EXPECT_DOUBLE_EQ(value_of(fs, "iotrace_scrape_duration_seconds", "", {}), 0.00125);
 
     SelfMetrics bare;  // nothing read: no process_* families, no map families

@@ -3,7 +3,7 @@
  * (tests/integration/top_test.cpp): rates on screen, and per-interval
  * counts that must add up to the known total.
  *
- *   ticker epoll|select|poll RATE N [--wait] [--hold]
+ *   ticker epoll|select|poll RATE N [--wait] [--hold] [--idle K]
  *
  * A timerfd expires RATE times a second (periodic: no drift); the loop
  * waits for it N times (epoll_wait, select or poll, timeout -1) and reads
@@ -16,6 +16,10 @@
  * at RATE per second. With --wait: "ready" on fd 1, then SIGUSR1 starts the
  * loop (iowork's handshake). At the end "done" on fd 1; with --hold it then
  * waits for SIGTERM/SIGINT (sigwaitinfo, not probed), else exits 0.
+ * With --idle K (epoll only): K eventfds more at fds 100.. (never written:
+ * never readable), registered for EPOLLIN before "ready", so the epoll set
+ * holds exactly K + 1 registrations (the tests of iotrace serve's map
+ * occupancy); the figures above do not change but watched (K + 1 a wait).
  * Prints "var pid P" first. Set-up and output through unprobed calls (as
  * iowork.c); a surprise prints "ticker: FAIL ..." and exits 3.
  */
@@ -27,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/select.h>
 #include <sys/syscall.h>
 #include <sys/timerfd.h>
@@ -35,11 +40,11 @@
 #define WORKLOAD_NAME "ticker"
 #include "workload.h"
 
-enum { FD_TIMER = 40, FD_EPOLL = 41 };
+enum { FD_TIMER = 40, FD_EPOLL = 41, FD_IDLE = 100 };
 
 static __attribute__((noreturn)) void usage(void)
 {
-	uputs(2, "usage: ticker epoll|select|poll RATE N [--wait] [--hold]\n");
+	uputs(2, "usage: ticker epoll|select|poll RATE N [--wait] [--hold] [--idle K]\n");
 	_exit(2);
 }
 
@@ -63,15 +68,18 @@ int main(int argc, char **argv)
 	const char *mode = argv[1];
 	long rate = atol(argv[2]), n = atol(argv[3]);
 	int go_wait = 0, go_hold = 0;
+	long idle = 0;
 	for (int i = 4; i < argc; i++) {
 		if (strcmp(argv[i], "--wait") == 0)
 			go_wait = 1;
 		else if (strcmp(argv[i], "--hold") == 0)
 			go_hold = 1;
+		else if (strcmp(argv[i], "--idle") == 0 && i + 1 < argc)
+			idle = atol(argv[++i]);
 		else
 			usage();
 	}
-	if (rate <= 0 || rate > 1000000 || n < 0)
+	if (rate <= 0 || rate > 1000000 || n < 0 || idle < 0 || idle > 800)
 		usage();
 	g_scenario = mode;
 	var("pid", getpid());
@@ -81,7 +89,13 @@ int main(int argc, char **argv)
 		place(epoll_create1(0), FD_EPOLL);
 		struct epoll_event ev = {.events = EPOLLIN, .data.fd = FD_TIMER};
 		check("epoll_ctl", syscall(SYS_epoll_ctl, FD_EPOLL, EPOLL_CTL_ADD, FD_TIMER, &ev), 0);
-	} else if (strcmp(mode, "select") != 0 && strcmp(mode, "poll") != 0) {
+		for (long i = 0; i < idle; i++) {
+			int fd = FD_IDLE + (int)i;
+			place(eventfd(0, 0), fd);
+			struct epoll_event iev = {.events = EPOLLIN, .data.fd = fd};
+			check("epoll_ctl", syscall(SYS_epoll_ctl, FD_EPOLL, EPOLL_CTL_ADD, fd, &iev), 0);
+		}
+	} else if ((strcmp(mode, "select") != 0 && strcmp(mode, "poll") != 0) || idle) {
 		usage();
 	}
 	if (go_wait)
