@@ -118,7 +118,7 @@ struct Session {
             self.maps = tracer.map_occupancy();
         }
         self.traced_processes = traced;
-        self.retired_dropped = series.dropped_early();
+        self.label_sets_expired_early = series.dropped_early();
         self.start_time_s = started_at;
         read_self(self);
         self.scrape_duration_s = std::chrono::duration<double>(Clock::now() - t0).count();

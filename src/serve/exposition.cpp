@@ -219,7 +219,7 @@ std::vector<MetricFamily> self_families(const Snapshot& snap, const LabelSets& l
     MetricFamily early = family("iotrace_label_sets_expired_early", MetricType::Counter, "",
                                 "Label sets whose processes had all exited, dropped before their grace period "
                                 "ended because more than the cap were waiting: their series ended early.");
-    add(early, {}, SampleValue::of(self.retired_dropped));
+    add(early, {}, SampleValue::of(self.label_sets_expired_early));
     out.push_back(std::move(early));
 
     MetricFamily lost = family("iotrace_lost_events", MetricType::Counter, "",

@@ -22,7 +22,7 @@ struct SelfMetrics {
     uint64_t traced_processes = 0;  // processes the kernel side traces now
     // Label sets of exited processes dropped before their grace period
     // ended, because more than the cap were waiting (cumulative.h).
-    uint64_t retired_dropped = 0;
+    uint64_t label_sets_expired_early = 0;
     std::vector<MapOccupancy> maps;  // the kernel maps' occupancy (Tracer::map_occupancy)
     double scrape_duration_s = 0;   // this scrape, from its request to the snapshot diagnosed
     // The standard process_* metrics of exporters, when the caller read them.

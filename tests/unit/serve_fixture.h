@@ -140,7 +140,7 @@ inline Snapshot exposition_fixture() {
 inline SelfMetrics self_fixture() {
     SelfMetrics s;
     s.traced_processes = 5;
-    s.retired_dropped = 7;
+    s.label_sets_expired_early = 7;
     s.maps = {{"proc_stats", 5, 1024}, {"fds", 40, 65536}};
     s.scrape_duration_s = 0.00125;
     s.resident_bytes = 12'582'912;
