@@ -77,6 +77,7 @@ int run(const Options& o) {
 
     Tracer tracer(TracerConfig{.trace_all = false, .verbose = o.verbose, .floor_only = o.floor_only,
                                 .proc_slots = o.proc_slots,
+                                .follow = o.follow || child,
                                 .thread_slots = o.thread_slots,
                                 .fail_progs = o.fail_progs,
                                 .flame = o.flame.on,

@@ -145,6 +145,7 @@ int run_serve(const Options& o) {
                                .uid_filter = only_uid,
                                .verbose = o.verbose,
                                .proc_slots = o.proc_slots,
+                               .follow = o.follow,
                                .thread_slots = o.thread_slots,
                                .fail_progs = {}});
     warn_about_load(tracer);

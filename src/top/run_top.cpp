@@ -189,6 +189,7 @@ int run_top(const Options& o) {
                                .uid_filter = only_uid,
                                .verbose = o.verbose,
                                .proc_slots = o.proc_slots,
+                               .follow = o.follow || child,
                                .thread_slots = o.thread_slots,
                                .fail_progs = o.fail_progs});
     warn_about_load(tracer);

@@ -95,7 +95,8 @@ Tracer::Tracer(const TracerConfig& config) {
     ncpus_ = libbpf_num_possible_cpus();
     if (ncpus_ <= 0) throw Failure("cannot count the possible CPUs (/sys/devices/system/cpu/possible)");
     trace_all_ = config.trace_all;
-    nslots_ = config.proc_slots < 0 ? proc_slot_count(ncpus_, config.trace_all) : static_cast<__u32>(config.proc_slots);
+    nslots_ = config.proc_slots < 0 ? proc_slot_count(ncpus_, config.trace_all || config.follow)
+                                    : static_cast<__u32>(config.proc_slots);
     ntslots_ = config.thread_slots < 0 ? kThreadSlots : static_cast<__u32>(config.thread_slots);
 
     // Whether the kernel lets the epoll interest-list size be read (BTF).
@@ -135,8 +136,9 @@ void Tracer::open_configured(const TracerConfig& config) {
     bpf_map__set_max_entries(skel_->maps.free_slots, std::max<__u32>(nslots_, 1));
     bpf_map__set_max_entries(skel_->maps.thread_stats, std::max<__u32>(ntslots_, 1));
     // System-wide, every exit of a process that made a traced call is an
-    // event: room for a fork storm's while a refresh is being drawn.
-    if (config.trace_all) bpf_map__set_max_entries(skel_->maps.events, kAllEventsRing);
+    // event, and following, every fork and exit: room for a fork storm's
+    // while a refresh is being drawn.
+    if (config.trace_all || config.follow) bpf_map__set_max_entries(skel_->maps.events, kAllEventsRing);
     bpf_map__set_max_entries(skel_->maps.free_tslots, std::max<__u32>(ntslots_, 1));
     // iotrace flame: off, its maps take one entry and its code is dropped by the verifier
     flame_ = config.flame;
@@ -519,13 +521,15 @@ void Tracer::mark_exited(int tgid) {
 // memory across all CPUs (a slot is one iot_proc per CPU). Processes past the
 // free slots are counted in the procs hash, exactly but more slowly, and its
 // entries are allocated as processes come: under a fork storm an allocation
-// can fail (counted lost, proc_map_full). System-wide, every process that
-// makes a traced call takes one, and an exited one holds it until user
-// space has read it: up to 4096, within 64 MiB.
-__u32 Tracer::proc_slot_count(int ncpus, bool trace_all) {
-    const size_t budget = trace_all ? 64u << 20 : 32u << 20;
+// can fail (counted lost, proc_map_full). System-wide or following children
+// (storms), every process that makes a traced call takes one, and an exited
+// one holds it until user space has read it: up to 4096, within 64 MiB. At
+// 7,000 children a second, 1,024 slots are 150 ms of user space falling
+// behind; 4,096 are 600 ms (BENCHMARKS.md, scripts/bench/fork_storm_slots).
+__u32 Tracer::proc_slot_count(int ncpus, bool storms) {
+    const size_t budget = storms ? 64u << 20 : 32u << 20;
     size_t n = budget / (static_cast<size_t>(ncpus) * sizeof(iot_proc));
-    return static_cast<__u32>(std::clamp<size_t>(n, 8, trace_all ? 4096 : 1024));
+    return static_cast<__u32>(std::clamp<size_t>(n, 8, storms ? 4096 : 1024));
 }
 
 // An exited process's counters can no longer change: read them once and free

@@ -31,6 +31,10 @@ struct TracerConfig {
     bool verbose = false;    // libbpf's messages on stderr
     bool floor_only = false; // programs return at once: the benchmark floor
     int proc_slots = -1;     // proc_stats slots; -1: proc_slot_count(); 0: every process in the procs hash
+    // Some target is followed (-f, a launched command): its children may
+    // come in storms, so the counter slots and the ring buffer are sized as
+    // system-wide (proc_slot_count).
+    bool follow = false;
     int thread_slots = -1;   // thread_stats slots; -1: kThreadSlots; 0: every thread in the threads hash
     // Programs to treat as if the kernel refused them (--fail-prog, for the
     // tests of each degraded path).
@@ -158,7 +162,7 @@ private:
     void fill_prog_arrays(bool epoll_watched);
     void attach_all(const TracerConfig& config);
     void set_target_bit(int tgid, bool on);
-    static __u32 proc_slot_count(int ncpus, bool trace_all);
+    static __u32 proc_slot_count(int ncpus, bool storms);
     std::optional<__u32> proc_slot(int tgid) const;
     void free_proc_slot(int tgid);
     void assign_counters(int tgid);
