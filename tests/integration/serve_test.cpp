@@ -468,7 +468,17 @@ TEST(ServeForkStorm, SeriesAndMemoryComeBackAfterTheStorm) {
     long connections = var_in(cl.out(), "connections");
     ASSERT_GT(connections, 500);
     ASSERT_TRUE(srv.wait_out_line("var children " + std::to_string(connections))) << srv.out();
-    std::this_thread::sleep_for(4s);  // the last exits framed, then the grace period
+    // the last exits framed, then the grace period: 4 s, and on a busy
+    // machine until both servers have caught up with the storm's exits
+    // (the server alone traced and labelled); the next scrape trims
+    const auto settled = Clock::now() + 4s, deadline = settled + 30s;
+    for (;;) {
+        std::this_thread::sleep_for(500ms);
+        auto p = samples(per_pid.metrics().body), b = samples(by_comm.metrics().body);
+        bool alone = p["iotrace_label_sets"] == 1 && p["iotrace_traced_processes"] == 1 &&
+                     b["iotrace_traced_processes"] == 1;
+        if ((alone && Clock::now() >= settled) || Clock::now() >= deadline) break;
+    }
 
     HttpAnswer after = per_pid.metrics();
     HttpAnswer comm = by_comm.metrics();
