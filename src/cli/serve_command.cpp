@@ -1,6 +1,5 @@
 #include "cli/serve_command.h"
 
-#include <malloc.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -22,6 +21,7 @@
 #include "tracer/preflight.h"
 #include "tracer/tracer.h"
 #include "util/failure.h"
+#include "util/heap.h"
 
 namespace iotrace {
 namespace {
@@ -81,7 +81,6 @@ struct Session {
     Clock::time_point last_liveness = start;
     uint64_t traced = 0;
     std::optional<double> started_at = start_time_seconds();
-    static constexpr size_t kTrimAbove = 16u << 20;  // free bytes in the heap
 
     double now_s() const { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
@@ -103,7 +102,7 @@ struct Session {
         last_frame = Clock::now();
         series.update(f, now_s());
         // a fork storm's processes fill the frames, then leave them: give it back
-        if (mallinfo2().fordblks > kTrimAbove) malloc_trim(0);
+        give_back_free_heap();
     }
 
     std::string scrape(ExpositionFormat format) {
@@ -130,6 +129,7 @@ struct Session {
 }  // namespace
 
 int run_serve(const Options& o) {
+    use_one_heap();  // before the housekeeper's thread
     check_can_trace();
     const int only_uid = resolve_only_user(o.only_user);
     std::vector<Target> targets = resolve_pids(o.pids);

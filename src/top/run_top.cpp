@@ -1,6 +1,5 @@
 #include "top/run_top.h"
 
-#include <malloc.h>
 #include <poll.h>
 #include <unistd.h>
 
@@ -27,6 +26,7 @@
 #include "tracer/preflight.h"
 #include "tracer/tracer.h"
 #include "util/failure.h"
+#include "util/heap.h"
 
 namespace iotrace {
 namespace {
@@ -67,7 +67,6 @@ struct Session {
     Clock::time_point last_liveness = start;
     long frames = 0;
     bool targets_gone = false;  // with -p or -- CMD: the last one's exit has been shown
-    static constexpr size_t kTrimAbove = 16u << 20;  // free bytes in the heap
 
     // One refresh: a frame from the tracer into the view, shown. False when
     // the output is gone.
@@ -110,7 +109,7 @@ struct Session {
         // A fork storm's thousands of processes fill the frames, the rates
         // and the diagnosis windows, then leave them: once much is free,
         // give it back to the system.
-        if (mallinfo2().fordblks > kTrimAbove) malloc_trim(0);
+        give_back_free_heap();
         return ok;
     }
 
@@ -171,6 +170,7 @@ struct Session {
 }  // namespace
 
 int run_top(const Options& o) {
+    use_one_heap();  // before the housekeeper's thread
     check_can_trace();
     const int only_uid = resolve_only_user(o.only_user);
     std::vector<Target> targets = resolve_pids(o.pids);

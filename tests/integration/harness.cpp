@@ -615,6 +615,26 @@ long rss_kb(int pid) {
     return -1;
 }
 
+std::string largest_mappings(int pid, size_t n) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/smaps");
+    std::vector<std::pair<long, std::string>> maps;
+    std::string line, header;
+    while (std::getline(in, line)) {
+        // a mapping's first line is its range, "7f3a...-7f3b... rw-p ..."
+        std::string first = line.substr(0, line.find(' '));
+        if (first.find('-') != std::string::npos &&
+            first.find_first_not_of("0123456789abcdef-") == std::string::npos)
+            header = line;
+        else if (line.rfind("Rss:", 0) == 0)
+            maps.emplace_back(std::stol(line.substr(4)), header);
+    }
+    std::sort(maps.begin(), maps.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+    std::string out;
+    for (size_t i = 0; i < std::min(n, maps.size()); ++i)
+        out += std::to_string(maps[i].first) + " kB  " + maps[i].second + "\n";
+    return out;
+}
+
 std::vector<std::string> ticker_argv(const std::string& mode, int rate, long n, const std::string& copy_as,
                                      const TempDir* dir) {
     std::string bin = workload("ticker");

@@ -240,6 +240,9 @@ constexpr int kNobody = 65534;
 
 // VmRSS of pid, kB.
 long rss_kb(int pid);
+// pid's largest resident mappings (/proc/PID/smaps), "RSS kB  range  name"
+// a line: where the memory is when a test finds too much of it.
+std::string largest_mappings(int pid, size_t n = 6);
 
 // A ticker (tests/workloads/ticker.c) run as is, or under another name (its
 // comm) from a copy in dir, or as another user.

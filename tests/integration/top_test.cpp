@@ -343,6 +343,7 @@ TEST(TopForkStorm, RecordsAndMemoryComeBackAfterTheStorm) {
     })) << json_lines(it.out()).back().dump();
     ASSERT_TRUE(lines_at_least(count_json_lines(it.out()) + 2)) << it.err();
     const long rss_after = rss_kb(it.pid());
+    const std::string where = largest_mappings(it.pid());
     it.signal(SIGTERM);
     ASSERT_TRUE(it.wait_exit()) << it.err();
     EXPECT_EQ(it.exit_code(), 0) << it.err();
@@ -365,7 +366,7 @@ TEST(TopForkStorm, RecordsAndMemoryComeBackAfterTheStorm) {
     EXPECT_EQ(last.value("traced_processes", -1), 1) << last.dump();
     ASSERT_EQ(last["processes"].size(), 1u) << last.dump();  // the server
     EXPECT_EQ(last["processes"][0].value("pid", 0), srv.pid());
-    EXPECT_LT(rss_after, rss_before + 8 * 1024) << "peak " << peak_rss;
+    EXPECT_LT(rss_after, rss_before + 8 * 1024) << "peak " << peak_rss << "; the largest mappings:\n" << where;
     // counted or lost, never short silently
     const uint64_t made = static_cast<uint64_t>(kExchanges) * static_cast<uint64_t>(connections);
     EXPECT_LE(recv, made);
