@@ -146,7 +146,9 @@ Model blocking(const Figures& f) {
 
 Model io_model(const Figures& f) {
     uint64_t calls = f.io() + f.waits();
-    bool busy = !sleeps_in_io(f) && !sleeps_in_waits(f) && at_least_pct(f.futile_eagain(), f.io(), kBusyPct) &&
+    // a handful of futile calls is no evidence of spinning (kMinEvents)
+    bool busy = !sleeps_in_io(f) && !sleeps_in_waits(f) && f.futile_eagain() >= kMinEvents &&
+                at_least_pct(f.futile_eagain(), f.io(), kBusyPct) &&
                 at_most_pct(f.io_sleeps() + f.wakeups, calls, kBusySleepPct);
     return busy ? busy_by_eagain(f) : blocking(f);
 }
@@ -156,9 +158,11 @@ Model io_model(const Figures& f) {
 // Zero-timeout waits that came back empty make most of the waits, and the
 // waits do not sleep otherwise. A loaded event loop (libuv, asyncio, Go's
 // netpoller) polls with timeout 0 while work is pending and mostly gets
-// events back: that is work, not spinning.
+// events back: that is work, not spinning. A handful of empty waits is no
+// evidence either: a Go thread that ran one netpoller check (timeout 0,
+// empty) and otherwise only read was called busy-poll on that one wait.
 bool zero_timeout_busy(const Figures& f) {
-    return f.waits() > 0 && at_least_pct(f.zero_timeout_empty, f.waits(), kBusyPct) &&
+    return f.zero_timeout_empty >= kMinEvents && at_least_pct(f.zero_timeout_empty, f.waits(), kBusyPct) &&
            at_most_pct(f.wakeups, f.waits(), kBusySleepPct) && !sleeps_in_waits(f);
 }
 

@@ -28,8 +28,8 @@ inline constexpr uint64_t kIoSleepMinPct = 10;
 
 // Busy-poll: at least kBusyPct of the calls came back with nothing to do
 // (of the waits, zero-timeout waits that returned empty; of the IO calls,
-// EAGAIN beyond one drain per report of the fd) and at most kBusySleepPct
-// of the calls slept.
+// EAGAIN beyond one drain per report of the fd), at least kMinEvents of
+// them, and at most kBusySleepPct of the calls slept.
 inline constexpr uint64_t kBusyPct = 50;
 inline constexpr uint64_t kBusySleepPct = 10;
 

@@ -46,6 +46,29 @@ void expect_model(const Model& m, const std::string& name, const std::string& co
     EXPECT_EQ(m.evidence, evidence);
 }
 
+// The reader also ran one netpoller check (epoll_pwait, timeout 0, empty):
+// CI saw such a Go thread called busy-poll, with a busy_poll finding, on
+// that one wait. A handful of futile calls is no evidence; from kMinEvents
+// (10) empty zero-timeout waits, most of its waits, it is.
+TEST(DiagnosisThreadFed, AFewEmptyZeroTimeoutWaitsAreNotBusyPoll) {
+    auto with_checks = [](uint64_t n) {
+        Proc s = poller_and_reader(1000);
+        ThreadStats& r = s.p.threads[1];
+        r.waits = r.epoll_waits = r.zero_timeout = r.zero_timeout_empty = n;
+        return s;
+    };
+    for (uint64_t n : {1u, 9u}) {
+        Proc s = with_checks(n);
+        EXPECT_EQ(classify_thread(reader(s), s).name, "epoll-et") << n;
+        EXPECT_TRUE(find_thread_issues(reader(s), s, 3).empty()) << n;
+    }
+    Proc s = with_checks(10);
+    EXPECT_EQ(classify_thread(reader(s), s).name, "busy-poll");
+    std::vector<Finding> f = find_thread_issues(reader(s), s, 3);
+    ASSERT_EQ(f.size(), 1u);
+    EXPECT_EQ(f[0].id, "busy_poll");
+}
+
 TEST(DiagnosisThreadFed, ReaderOfReportedFdsIsPartOfTheEpollLoop) {
     Proc s = poller_and_reader(1000);
     EXPECT_EQ(figures_of(reader(s), s).eagain_drains, 1000u);

@@ -152,6 +152,16 @@ TEST(DiagnosisThread, ZeroTimeoutWaitsReturningEventsAreNotBusyPoll) {
     EXPECT_EQ(classify_thread(s.p.threads[0], s).name, "busy-poll");
 }
 
+// A thread that made a few EAGAIN receives and nothing else: too few to
+// call it spinning; from kMinEvents on, with nothing else, it is.
+TEST(DiagnosisThread, AFewEagainReceivesAreNotBusyPoll) {
+    ThreadStats t = testing::thread(7, "t");
+    t.recv = t.recv_eagain = 3;
+    EXPECT_EQ(classify_thread(t, Proc()).name, "blocking");
+    t.recv = t.recv_eagain = 10;
+    EXPECT_EQ(classify_thread(t, Proc()).name, "busy-poll");
+}
+
 // Threads racing for one listener: each accepting thread gets its part.
 TEST(DiagnosisThread, ThunderingHerdPerThread) {
     Proc s;
