@@ -5,6 +5,7 @@
 // (series and memory back to their baseline, counters that never go down).
 #include <gtest/gtest.h>
 
+#include <bpf/libbpf.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -320,26 +321,12 @@ std::map<std::string, double> by_map(const std::map<std::string, double>& s, con
     return out;
 }
 
-// The possible CPUs, as the kernel numbers them ("0-1", "0,2-5").
-int possible_cpus() {
-    std::ifstream in("/sys/devices/system/cpu/possible");
-    std::string spec;
-    std::getline(in, spec);
-    int n = 0;
-    std::istringstream parts(spec);
-    for (std::string part; std::getline(parts, part, ',');) {
-        size_t dash = part.find('-');
-        n += dash == std::string::npos ? 1 : std::stoi(part.substr(dash + 1)) - std::stoi(part.substr(0, dash)) + 1;
-    }
-    return n;
-}
-
 // The proc_stats slots iotrace sizes for this machine (Tracer::proc_slot_count):
 // within 32 MiB of per-CPU counters, at most 1,024; when children may come in
 // storms (-f, system-wide), within 64 MiB, at most 4,096.
 double counter_slots(bool storms) {
     const size_t budget = storms ? 64u << 20 : 32u << 20;
-    const size_t n = budget / (static_cast<size_t>(possible_cpus()) * sizeof(iot_proc));
+    const size_t n = budget / (static_cast<size_t>(libbpf_num_possible_cpus()) * sizeof(iot_proc));
     return static_cast<double>(std::clamp<size_t>(n, 8, storms ? 4096 : 1024));
 }
 
